@@ -1,0 +1,260 @@
+# sandproof: non-recursive GNU make build.
+#
+# Everything is built out of tree into $(BUILD) with the same relative layout as the sources, so
+# `kyua test --build-root=$(BUILD)` runs the Kyuafiles of the source tree against the binaries built
+# here.  Conventions (new files are picked up without editing this file):
+#   lib/*.c                  -> $(BUILD)/lib/libsbx.a and libsbx.so.$(SBX_SOVERSION)
+#   tools/*.c                -> $(BUILD)/tools/<name>          (linked with libsbx and libsp)
+#   tools/<script> (+x)      -> $(BUILD)/tools/<script>        (copied, @VARS@ substituted)
+#   cases/harness/*.c        -> $(BUILD)/cases/harness/libsp.a (the harness, linked into every test)
+#   cases/probe/*.c          -> $(BUILD)/cases/probe/sp-probe  (static, never sanitized)
+#   cases/<g>/*_test.c       -> $(BUILD)/cases/<g>/<name>_test (ATF-C test programs)
+#   cases/<g>/*_helper.c     -> $(BUILD)/cases/<g>/<name>_helper
+#   cases/<g>/*.static.c     -> $(BUILD)/cases/<g>/<name>      (static helper programs)
+#   fixtures/**              -> $(BUILD)/fixtures/**           (copied, @VARS@ substituted)
+
+.SUFFIXES:
+.DELETE_ON_ERROR:
+SHELL := /bin/bash
+
+VERSION := 0.1.0
+SBX_SOVERSION := 0
+
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+BUILD ?= build-san
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD ?= build
+SAN_FLAGS :=
+endif
+
+prefix ?= /usr/local
+exec_prefix ?= $(prefix)
+bindir ?= $(exec_prefix)/bin
+libdir ?= $(exec_prefix)/lib
+includedir ?= $(prefix)/include
+mandir ?= $(prefix)/share/man
+pkgconfigdir ?= $(libdir)/pkgconfig
+testsdir ?= $(prefix)/tests/sandproof
+DESTDIR ?=
+
+CC ?= gcc
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+PKG_CONFIG ?= pkg-config
+CFLAGS ?= -O2 -g
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+	-Wpointer-arith -Wcast-qual -Wundef -Wvla -Wnull-dereference
+BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong $(WARNINGS)
+DEPFLAGS = -MMD -MP -MF $(@:.o=.d)
+
+# Dependencies are checked before anything is compiled (ci/deps.sh installs them as root on
+# Debian, and otherwise prints the exact apt-get line).  Skipped for clean and for lint-only runs.
+ifeq ($(filter clean distclean,$(MAKECMDGOALS)),)
+ifneq ($(SANDPROOF_DEPS_CHECKED),1)
+DEPS_STATUS := $(shell ci/deps.sh build >&2 && echo ok)
+ifneq ($(DEPS_STATUS),ok)
+$(error missing build dependencies (see the message above))
+endif
+export SANDPROOF_DEPS_CHECKED := 1
+endif
+endif
+
+ATF_CFLAGS := $(shell $(PKG_CONFIG) --cflags atf-c 2>/dev/null)
+ATF_LIBS := $(shell $(PKG_CONFIG) --libs atf-c 2>/dev/null)
+CAP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcap 2>/dev/null)
+CAP_LIBS := $(shell $(PKG_CONFIG) --libs libcap 2>/dev/null)
+
+ALL_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -Ilib -Icases/harness
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
+
+# ---- sources --------------------------------------------------------------------------------
+LIB_SRCS := $(sort $(wildcard lib/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB_PIC_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.pic.o)
+LIBSBX_A := $(BUILD)/lib/libsbx.a
+LIBSBX_SO := $(BUILD)/lib/libsbx.so.$(SBX_SOVERSION)
+
+HARNESS_SRCS := $(sort $(wildcard cases/harness/*.c))
+HARNESS_OBJS := $(HARNESS_SRCS:%.c=$(BUILD)/%.o)
+LIBSP_A := $(BUILD)/cases/harness/libsp.a
+
+PROBE_SRCS := $(sort $(wildcard cases/probe/*.c))
+PROBE_OBJS := $(PROBE_SRCS:%.c=$(BUILD)/%.probe.o)
+PROBE := $(BUILD)/cases/probe/sp-probe
+
+TOOL_SRCS := $(sort $(wildcard tools/*.c))
+TOOLS_C := $(TOOL_SRCS:%.c=$(BUILD)/%)
+TOOL_SCRIPTS := $(sort $(filter-out %.c %.h %.1 %.in %.md,$(wildcard tools/*)))
+TOOL_SCRIPTS := $(foreach f,$(TOOL_SCRIPTS),$(if $(wildcard $(f)/.),,$(f)))
+TOOLS_SH := $(TOOL_SCRIPTS:%=$(BUILD)/%)
+MAN_PAGES := $(sort $(wildcard tools/*.1))
+
+TEST_SRCS := $(sort $(wildcard cases/*/*_test.c))
+TESTS := $(TEST_SRCS:%.c=$(BUILD)/%)
+HELPER_SRCS := $(sort $(wildcard cases/*/*_helper.c))
+HELPERS := $(HELPER_SRCS:%.c=$(BUILD)/%)
+STATIC_HELPER_SRCS := $(sort $(wildcard cases/*/*.static.c))
+STATIC_HELPERS := $(STATIC_HELPER_SRCS:%.static.c=$(BUILD)/%)
+KYUAFILES := Kyuafile $(sort $(wildcard cases/Kyuafile cases/*/Kyuafile))
+
+FIXTURE_FILES := $(sort $(shell find fixtures -type f 2>/dev/null))
+FIXTURES := $(FIXTURE_FILES:%=$(BUILD)/%)
+
+ALL_C := $(sort $(shell find lib cases tools -name '*.[ch]' 2>/dev/null))
+
+# Paths substituted into scripts and fixtures.  The build tree points at itself; `make install`
+# substitutes the installed locations instead (see install-tests).
+BUILD_ABS = $(abspath $(BUILD))
+SUBST_BUILD = sed -e 's|@SBX_RUN@|$(BUILD_ABS)/tools/sbx-run|g' \
+	-e 's|@TOOLSDIR@|$(BUILD_ABS)/tools|g' \
+	-e 's|@TESTSDIR@|$(BUILD_ABS)|g' \
+	-e 's|@SRCDIR@|$(CURDIR)|g' \
+	-e 's|@VERSION@|$(VERSION)|g'
+SUBST_INSTALL = sed -e 's|@SBX_RUN@|$(bindir)/sbx-run|g' \
+	-e 's|@TOOLSDIR@|$(bindir)|g' \
+	-e 's|@TESTSDIR@|$(testsdir)|g' \
+	-e 's|@SRCDIR@|$(testsdir)|g' \
+	-e 's|@VERSION@|$(VERSION)|g'
+
+# ---- targets ---------------------------------------------------------------------------------
+.PHONY: all check conform bench lint install install-tests clean distclean kernels restricted
+
+all: $(LIBSBX_A) $(LIBSBX_SO) $(BUILD)/lib/libsbx.pc $(TOOLS_C) $(TOOLS_SH) $(PROBE) $(TESTS) \
+	$(HELPERS) $(STATIC_HELPERS) $(FIXTURES)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CAP_CFLAGS) $(ATF_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(BUILD)/%.pic.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CAP_CFLAGS) -fPIC $(DEPFLAGS) -c -o $@ $<
+
+$(LIBSBX_A): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIBSBX_SO): $(LIB_PIC_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -shared -Wl,-soname,libsbx.so.$(SBX_SOVERSION) $(ALL_LDFLAGS) -o $@ $^ $(CAP_LIBS)
+	ln -sf libsbx.so.$(SBX_SOVERSION) $(BUILD)/lib/libsbx.so
+
+$(BUILD)/lib/libsbx.pc: lib/libsbx.pc.in Makefile
+	@mkdir -p $(@D)
+	sed -e 's|@prefix@|$(prefix)|g' -e 's|@libdir@|$(libdir)|g' \
+		-e 's|@includedir@|$(includedir)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+
+$(LIBSP_A): $(HARNESS_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+# The probe runs inside arbitrary sandboxes, where no shared library of the host may be visible:
+# static, single-threaded, and never built with sanitizers (their runtimes need /proc and threads).
+$(BUILD)/%.probe.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Icases/probe $(DEPFLAGS) -c -o $@ $<
+
+$(PROBE): $(PROBE_OBJS)
+	$(CC) -static $(LDFLAGS) -o $@ $^
+
+$(STATIC_HELPERS): $(BUILD)/cases/%: $(BUILD)/cases/%.static.o
+	$(CC) -static $(LDFLAGS) -o $@ $^
+
+$(BUILD)/cases/%.static.o: cases/%.static.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+# Only libsbx's own tests (cases/lib) link libsbx; the conformance cases drive sandboxes through
+# adapters and must not depend on the reference implementation.
+$(BUILD)/cases/lib/%_test: $(BUILD)/cases/lib/%_test.o $(LIBSP_A) $(LIBSBX_A)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBSP_A) $(LIBSBX_A) $(ATF_LIBS) $(CAP_LIBS)
+
+$(BUILD)/cases/%_test: $(BUILD)/cases/%_test.o $(LIBSP_A)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBSP_A) $(ATF_LIBS)
+
+$(BUILD)/cases/%_helper: $(BUILD)/cases/%_helper.o $(LIBSBX_A)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBSBX_A) $(CAP_LIBS)
+
+$(BUILD)/tools/%: $(BUILD)/tools/%.o $(LIBSBX_A) $(LIBSP_A)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBSBX_A) $(LIBSP_A) $(CAP_LIBS)
+
+# A target for helpers and partial builds: make BUILD=... lib tools probe harness
+.PHONY: lib tools probe harness tests fixtures
+lib: $(LIBSBX_A) $(LIBSBX_SO) $(BUILD)/lib/libsbx.pc
+tools: $(TOOLS_C) $(TOOLS_SH)
+probe: $(PROBE)
+harness: $(LIBSP_A)
+tests: $(TESTS) $(HELPERS) $(STATIC_HELPERS)
+fixtures: $(FIXTURES)
+
+$(TOOLS_SH): $(BUILD)/tools/%: tools/% Makefile
+	@mkdir -p $(@D)
+	$(SUBST_BUILD) $< > $@ && chmod 755 $@
+
+$(FIXTURES): $(BUILD)/fixtures/%: fixtures/% Makefile
+	@mkdir -p $(@D)
+	$(SUBST_BUILD) $< > $@ && if [ -x $< ]; then chmod 755 $@; else chmod 644 $@; fi
+
+# ---- tests -----------------------------------------------------------------------------------
+# The project's own tests: libsbx's tests and the conformance suite against the reference
+# sandbox, as this user and (when root) again as an unprivileged user.  Ends with one line:
+# `N passed, N failed, N skipped`.
+check: all
+	@BUILD=$(BUILD) MAKE="$(MAKE)" ci/check.sh
+
+conform: all
+	@ci/deps.sh conform
+	@$(BUILD)/tools/sandproof run --all-installed --html $(BUILD)/report \
+		--json $(BUILD)/report/results.json --junit $(BUILD)/report/junit
+
+bench: all
+	@ci/deps.sh bench
+	@$(BUILD)/tools/bench
+
+kernels: all
+	@ci/kernels.sh
+
+restricted: all
+	@BUILD=$(BUILD) ci/restricted.sh
+
+lint:
+	@ci/deps.sh lint
+	@ci/lint.sh $(ALL_C)
+
+# ---- install ---------------------------------------------------------------------------------
+install: all install-tests
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(libdir) $(DESTDIR)$(includedir) \
+		$(DESTDIR)$(pkgconfigdir) $(DESTDIR)$(mandir)/man1
+	install -m 644 $(LIBSBX_A) $(DESTDIR)$(libdir)/libsbx.a
+	install -m 755 $(LIBSBX_SO) $(DESTDIR)$(libdir)/libsbx.so.$(SBX_SOVERSION)
+	ln -sf libsbx.so.$(SBX_SOVERSION) $(DESTDIR)$(libdir)/libsbx.so
+	install -m 644 lib/sbx.h $(DESTDIR)$(includedir)/sbx.h
+	install -m 644 $(BUILD)/lib/libsbx.pc $(DESTDIR)$(pkgconfigdir)/libsbx.pc
+	for t in $(TOOLS_C); do install -m 755 $$t $(DESTDIR)$(bindir)/; done
+	for s in $(TOOL_SCRIPTS); do \
+		$(SUBST_INSTALL) $$s > $(DESTDIR)$(bindir)/$${s#tools/} && \
+		chmod 755 $(DESTDIR)$(bindir)/$${s#tools/}; done
+	for m in $(MAN_PAGES); do install -m 644 $$m $(DESTDIR)$(mandir)/man1/; done
+
+# The suite in the FreeBSD layout: `cd $(testsdir) && kyua test` works from the installed tree.
+install-tests: all
+	install -d $(DESTDIR)$(testsdir)
+	for k in $(KYUAFILES); do install -D -m 644 $$k $(DESTDIR)$(testsdir)/$$k; done
+	for p in $(TESTS) $(HELPERS) $(STATIC_HELPERS) $(PROBE); do \
+		install -D -m 755 $$p $(DESTDIR)$(testsdir)/$${p#$(BUILD)/}; done
+	for f in $(FIXTURE_FILES); do \
+		install -d $(DESTDIR)$(testsdir)/$$(dirname $$f) && \
+		$(SUBST_INSTALL) $$f > $(DESTDIR)$(testsdir)/$$f && \
+		if [ -x $$f ]; then chmod 755 $(DESTDIR)$(testsdir)/$$f; \
+		else chmod 644 $(DESTDIR)$(testsdir)/$$f; fi; done
+
+clean:
+	rm -rf $(BUILD)
+
+distclean:
+	rm -rf build build-*
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
