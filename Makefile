@@ -181,6 +181,11 @@ $(BUILD)/cases/%_helper: $(BUILD)/cases/%_helper.o $(LIBSBX_A)
 $(BUILD)/tools/%: $(BUILD)/tools/%.o $(LIBSBX_A) $(LIBSP_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBSBX_A) $(LIBSP_A) $(CAP_LIBS)
 
+# sbx-run is linked statically (no dynamic loader, no libcap.so relocation at start-up; it is
+# benchmarked against bubblewrap), except when sanitized: ASan cannot be linked statically.
+$(BUILD)/tools/sbx-run: $(BUILD)/tools/sbx-run.o $(LIBSBX_A)
+	$(CC) $(ALL_LDFLAGS) $(if $(SAN_FLAGS),,-static) -o $@ $< $(LIBSBX_A) $(CAP_LIBS)
+
 # A target for helpers and partial builds: make BUILD=... lib tools probe harness
 .PHONY: lib tools probe harness tests fixtures
 lib: $(LIBSBX_A) $(LIBSBX_SO) $(BUILD)/lib/libsbx.pc
