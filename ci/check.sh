@@ -1,0 +1,77 @@
+#!/bin/bash
+# make check: the project's own kyua suite (libsbx's tests and the conformance suite against the
+# reference sandbox), as this user and, when root, once more as an unprivileged user from an
+# installed copy of the tree (so the user can reach every file wherever this checkout lives).
+# Ends with one line, alone: `N passed, N failed, N skipped`, counted from kyua's databases
+# (broken counts as failed; an expected failure counts as passed).
+set -uo pipefail
+
+BUILD=${BUILD:-build}
+MAKE=${MAKE:-make}
+ADAPTER=${SANDPROOF_ADAPTER:-ref}
+JOBS=${SANDPROOF_JOBS:-$(nproc 2>/dev/null || echo 2)}
+MUST_WORK=${SANDPROOF_MUST_WORK:-false}
+CHECK_USER=${SANDPROOF_CHECK_USER:-sandproof-check}
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+
+dbs=()
+stage=""
+cleanup() { [ -n "$stage" ] && rm -rf "$stage"; }
+trap cleanup EXIT
+
+# kyua passes inherited descriptors on to the tests, and the fd cases count them: start it with
+# only 0, 1 and 2 open, and with a small, known environment.
+kyua_clean() {
+	local fd
+	for fd in /proc/self/fd/*; do
+		fd=${fd##*/}
+		[ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
+	done
+	exec env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME="${KYUA_HOME:-$HOME}" LANG=C.UTF-8 ${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} \
+		${UBSAN_OPTIONS:+UBSAN_OPTIONS=$UBSAN_OPTIONS} kyua "$@"
+}
+
+kyua_vars=(-c none -v parallelism="$JOBS" -v test_suites.sandproof.adapter="$ADAPTER"
+	-v test_suites.sandproof.must_work="$MUST_WORK")
+
+# ---- run 1: as the invoking user, from the source tree against $BUILD ----------------------
+mode=$([ "$(id -u)" = 0 ] && echo root || echo user)
+db="$top/$BUILD/check-$mode.db"
+rm -f "$db"
+echo "sandproof: running the suite as $(id -un) ($mode) against adapter '$ADAPTER'" >&2
+(kyua_clean "${kyua_vars[@]}" test -k "$top/Kyuafile" --build-root="$top/$BUILD" -r "$db") \
+	> "$top/$BUILD/check-$mode.log" 2>&1
+tail -n 3 "$top/$BUILD/check-$mode.log" | sed 's/^/  /' >&2
+dbs+=("$db")
+
+# ---- run 2: as root, again as an unprivileged user --------------------------------------
+if [ "$(id -u)" = 0 ]; then
+	if ! id -u "$CHECK_USER" >/dev/null 2>&1; then
+		useradd --system --no-create-home --shell /usr/sbin/nologin "$CHECK_USER" ||
+			{ echo "sandproof: cannot create user '$CHECK_USER'" >&2; exit 2; }
+		echo "sandproof: created system user '$CHECK_USER' for the unprivileged run" >&2
+	fi
+	stage=$(mktemp -d /var/tmp/sandproof-check.XXXXXX)
+	chmod 755 "$stage"
+	if ! "$MAKE" --no-print-directory -s BUILD="$BUILD" prefix="$stage/usr" install \
+		> "$stage/install.log" 2>&1; then
+		cat "$stage/install.log" >&2
+		echo "sandproof: staging install for the unprivileged run failed" >&2
+		exit 2
+	fi
+	install -d -o "$CHECK_USER" -m 700 "$stage/home" "$stage/results"
+	udb="$stage/results/check-user.db"
+	echo "sandproof: running the suite as '$CHECK_USER' (user) from an installed tree" >&2
+	(cd "$stage/usr/tests/sandproof" && KYUA_HOME="$stage/home" \
+		runuser -u "$CHECK_USER" -- bash -c "$(declare -f kyua_clean); kyua_clean \"\$@\"" \
+		kyua "${kyua_vars[@]}" -v test_suites.sandproof.sbx_run="$stage/usr/bin/sbx-run" \
+		test -r "$udb") > "$top/$BUILD/check-user.log" 2>&1
+	tail -n 3 "$top/$BUILD/check-user.log" | sed 's/^/  /' >&2
+	rm -f "$top/$BUILD/check-user.db"
+	[ -f "$udb" ] && cp "$udb" "$top/$BUILD/check-user.db" && dbs+=("$top/$BUILD/check-user.db")
+fi
+
+# ---- summary ------------------------------------------------------------------------------
+exec ci/summary.sh "${dbs[@]}"
