@@ -5,6 +5,7 @@
 # here.  Conventions (new files are picked up without editing this file):
 #   lib/*.c                  -> $(BUILD)/lib/libsbx.a and libsbx.so.$(SBX_SOVERSION)
 #   tools/*.c                -> $(BUILD)/tools/<name>          (linked with libsbx and libsp)
+#   tools/*.static.c         -> $(BUILD)/tools/<name>          (static, not installed)
 #   tools/<script> (+x)      -> $(BUILD)/tools/<script>        (copied, @VARS@ substituted)
 #   cases/harness/*.c        -> $(BUILD)/cases/harness/libsp.a (the harness, linked into every test)
 #   cases/probe/*.c          -> $(BUILD)/cases/probe/sp-probe  (static, never sanitized)
@@ -67,7 +68,8 @@ ATF_LIBS := $(shell $(PKG_CONFIG) --libs atf-c 2>/dev/null)
 CAP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcap 2>/dev/null)
 CAP_LIBS := $(shell $(PKG_CONFIG) --libs libcap 2>/dev/null)
 
-ALL_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -Ilib -Icases/harness
+# -iquote: cases/harness/features.h must not shadow glibc's <features.h>.
+ALL_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -Ilib -iquote cases/harness
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 
 # ---- sources --------------------------------------------------------------------------------
@@ -85,7 +87,9 @@ PROBE_SRCS := $(sort $(wildcard cases/probe/*.c))
 PROBE_OBJS := $(PROBE_SRCS:%.c=$(BUILD)/%.probe.o)
 PROBE := $(BUILD)/cases/probe/sp-probe
 
-TOOL_SRCS := $(sort $(wildcard tools/*.c))
+TOOL_STATIC_SRCS := $(sort $(wildcard tools/*.static.c))
+TOOLS_STATIC := $(TOOL_STATIC_SRCS:%.static.c=$(BUILD)/%)
+TOOL_SRCS := $(sort $(filter-out $(TOOL_STATIC_SRCS),$(wildcard tools/*.c)))
 TOOLS_C := $(TOOL_SRCS:%.c=$(BUILD)/%)
 TOOL_SCRIPTS := $(sort $(filter-out %.c %.h %.1 %.in %.md,$(wildcard tools/*)))
 TOOL_SCRIPTS := $(foreach f,$(TOOL_SCRIPTS),$(if $(wildcard $(f)/.),,$(f)))
@@ -122,7 +126,7 @@ SUBST_INSTALL = sed -e 's|@SBX_RUN@|$(bindir)/sbx-run|g' \
 # ---- targets ---------------------------------------------------------------------------------
 .PHONY: all check conform bench lint install install-tests clean distclean kernels restricted
 
-all: $(LIBSBX_A) $(LIBSBX_SO) $(BUILD)/lib/libsbx.pc $(TOOLS_C) $(TOOLS_SH) $(PROBE) $(TESTS) \
+all: $(LIBSBX_A) $(LIBSBX_SO) $(BUILD)/lib/libsbx.pc $(TOOLS_C) $(TOOLS_SH) $(TOOLS_STATIC) $(PROBE) $(TESTS) \
 	$(HELPERS) $(STATIC_HELPERS) $(FIXTURES)
 
 $(BUILD)/%.o: %.c
@@ -155,7 +159,7 @@ $(LIBSP_A): $(HARNESS_OBJS)
 # static, single-threaded, and never built with sanitizers (their runtimes need /proc and threads).
 $(BUILD)/%.probe.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Icases/probe $(DEPFLAGS) -c -o $@ $<
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -iquote cases/probe $(DEPFLAGS) -c -o $@ $<
 
 $(PROBE): $(PROBE_OBJS)
 	$(CC) -static $(LDFLAGS) -o $@ $^
@@ -178,8 +182,21 @@ $(BUILD)/cases/%_test: $(BUILD)/cases/%_test.o $(LIBSP_A)
 $(BUILD)/cases/%_helper: $(BUILD)/cases/%_helper.o $(LIBSBX_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBSBX_A) $(CAP_LIBS)
 
-$(BUILD)/tools/%: $(BUILD)/tools/%.o $(LIBSBX_A) $(LIBSP_A)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBSBX_A) $(LIBSP_A) $(CAP_LIBS)
+# Other tools link only libc; one that needs libsbx or the harness gets a rule of its own.
+$(BUILD)/tools/%: $(BUILD)/tools/%.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $<
+
+# `sandproof kernel` shares the harness's feature probes (cases/harness/features.c).
+$(BUILD)/tools/sandproof-kernel: $(BUILD)/tools/sandproof-kernel.o $(LIBSP_A)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBSP_A)
+
+# Static helper programs of the tools (the benchmark's exit-at-once program).
+$(TOOLS_STATIC): $(BUILD)/tools/%: $(BUILD)/tools/%.static.o
+	$(CC) -static $(LDFLAGS) -o $@ $^
+
+$(BUILD)/tools/%.static.o: tools/%.static.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 # sbx-run is linked statically (no dynamic loader, no libcap.so relocation at start-up; it is
 # benchmarked against bubblewrap), except when sanitized: ASan cannot be linked statically.
@@ -189,7 +206,7 @@ $(BUILD)/tools/sbx-run: $(BUILD)/tools/sbx-run.o $(LIBSBX_A)
 # A target for helpers and partial builds: make BUILD=... lib tools probe harness
 .PHONY: lib tools probe harness tests fixtures
 lib: $(LIBSBX_A) $(LIBSBX_SO) $(BUILD)/lib/libsbx.pc
-tools: $(TOOLS_C) $(TOOLS_SH)
+tools: $(TOOLS_C) $(TOOLS_SH) $(TOOLS_STATIC)
 probe: $(PROBE)
 harness: $(LIBSP_A)
 tests: $(TESTS) $(HELPERS) $(STATIC_HELPERS)

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * sandproof-bench: whole-process start-up latency of several commands, interleaved.
+ *
+ *   sandproof-bench [-n RUNS] [-w WARMUP] NAME=COMMAND... (COMMAND split on spaces)
+ *
+ * Runs are interleaved round-robin (A B C A B C ...) after a warm-up round, so machine noise
+ * (frequency scaling, a neighbour's load) spreads over every command alike instead of landing on
+ * whichever ran during it.  Each run is fork + execve + wait4: wall time from just before fork
+ * to wait4's return (CLOCK_MONOTONIC), and the maximum resident set of the process itself
+ * (ru_maxrss of that child, not of its descendants).  A run whose exit status is not 0 is
+ * counted as a failure and reported; the statistics only use successful runs.
+ *
+ * Output: one JSON object on stdout:
+ *   {"runs": N, "warmup": W, "commands": [{"name", "argv", "ok", "failed", "median_ms",
+ *    "p90_ms", "mean_ms", "min_ms", "max_ms", "maxrss_kib"}]}
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_CMDS 16
+#define MAX_ARGS 64
+#define MAX_RUNS 100000
+
+struct cmd {
+	const char *name;
+	char *argv[MAX_ARGS + 1];
+	double *ms;
+	int ok;
+	int failed;
+	int last_status;
+	long maxrss_kib;
+};
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* One run: returns the wall time in ms, or a negative value when it could not be started. */
+static double
+run_once(struct cmd *c, int devnull)
+{
+	double t0 = now_ms();
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(devnull, STDIN_FILENO);
+		dup2(devnull, STDOUT_FILENO);
+		execvp(c->argv[0], c->argv);
+		_exit(127);
+	}
+	int status;
+	struct rusage ru;
+	while (wait4(pid, &status, 0, &ru) < 0)
+		if (errno != EINTR)
+			return -1;
+	double t = now_ms() - t0;
+	c->last_status = status;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		c->failed++;
+		return -1;
+	}
+	if (ru.ru_maxrss > c->maxrss_kib)
+		c->maxrss_kib = ru.ru_maxrss;
+	return t;
+}
+
+static void
+json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static double
+percentile(const double *v, int n, double p)
+{
+	if (n == 0)
+		return 0;
+	double pos = p * (n - 1);
+	int lo = (int)pos;
+	double frac = pos - lo;
+	return lo + 1 < n ? v[lo] * (1 - frac) + v[lo + 1] * frac : v[lo];
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: sandproof-bench [-n RUNS] [-w WARMUP] NAME=COMMAND...\n");
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct cmd cmds[MAX_CMDS];
+	int ncmds = 0, runs = 200, warmup = 10, opt;
+
+	while ((opt = getopt(argc, argv, "n:w:h")) != -1) {
+		switch (opt) {
+		case 'n':
+			runs = atoi(optarg);
+			break;
+		case 'w':
+			warmup = atoi(optarg);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (runs < 1 || runs > MAX_RUNS || warmup < 0 || optind >= argc)
+		usage();
+	for (int i = optind; i < argc; i++) {
+		if (ncmds == MAX_CMDS) {
+			fprintf(stderr, "sandproof-bench: at most %d commands\n", MAX_CMDS);
+			return 2;
+		}
+		struct cmd *c = &cmds[ncmds++];
+		char *eq = strchr(argv[i], '=');
+		if (eq == NULL || eq == argv[i] || eq[1] == '\0') {
+			fprintf(stderr, "sandproof-bench: '%s': expected NAME=COMMAND\n", argv[i]);
+			return 2;
+		}
+		*eq = '\0';
+		c->name = argv[i];
+		int n = 0;
+		for (char *save = NULL, *tok = strtok_r(eq + 1, " ", &save); tok != NULL;
+		     tok = strtok_r(NULL, " ", &save)) {
+			if (n == MAX_ARGS) {
+				fprintf(stderr, "sandproof-bench: '%s': too many arguments\n", c->name);
+				return 2;
+			}
+			c->argv[n++] = tok;
+		}
+		c->ms = calloc((size_t)runs, sizeof(double));
+		if (c->ms == NULL)
+			return 1;
+	}
+
+	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0) {
+		perror("sandproof-bench: /dev/null");
+		return 1;
+	}
+	for (int w = 0; w < warmup; w++)
+		for (int i = 0; i < ncmds; i++)
+			(void)run_once(&cmds[i], devnull);
+	for (int i = 0; i < ncmds; i++) {
+		cmds[i].failed = 0;
+		cmds[i].maxrss_kib = 0;
+	}
+	for (int r = 0; r < runs; r++) {
+		for (int i = 0; i < ncmds; i++) {
+			struct cmd *c = &cmds[i];
+			double t = run_once(c, devnull);
+			if (t >= 0)
+				c->ms[c->ok++] = t;
+		}
+		if (isatty(STDERR_FILENO) && (r % 10 == 9 || r == runs - 1))
+			fprintf(stderr, "\rsandproof-bench: %d/%d rounds", r + 1, runs);
+	}
+	if (isatty(STDERR_FILENO))
+		fputc('\n', stderr);
+
+	printf("{\"runs\": %d, \"warmup\": %d, \"commands\": [", runs, warmup);
+	for (int i = 0; i < ncmds; i++) {
+		struct cmd *c = &cmds[i];
+		qsort(c->ms, (size_t)c->ok, sizeof(double), cmp_double);
+		double sum = 0;
+		for (int k = 0; k < c->ok; k++)
+			sum += c->ms[k];
+		printf("%s\n  {\"name\": ", i ? "," : "");
+		json_string(c->name);
+		printf(", \"argv\": [");
+		for (int k = 0; c->argv[k]; k++) {
+			if (k)
+				printf(", ");
+			json_string(c->argv[k]);
+		}
+		printf("], \"ok\": %d, \"failed\": %d, \"median_ms\": %.4f, \"p90_ms\": %.4f, "
+		       "\"mean_ms\": %.4f, \"min_ms\": %.4f, \"max_ms\": %.4f, \"maxrss_kib\": %ld}",
+		       c->ok, c->failed, percentile(c->ms, c->ok, 0.5), percentile(c->ms, c->ok, 0.9),
+		       c->ok ? sum / c->ok : 0, c->ok ? c->ms[0] : 0, c->ok ? c->ms[c->ok - 1] : 0,
+		       c->maxrss_kib);
+		if (c->failed)
+			fprintf(stderr, "sandproof-bench: %s: %d of %d runs failed (last status %#x)\n",
+				c->name, c->failed, runs, (unsigned)c->last_status);
+		free(c->ms);
+	}
+	printf("\n]}\n");
+	return 0;
+}
