@@ -255,8 +255,9 @@ install: all install-tests
 	ln -sf libsbx.so.$(SBX_SOVERSION) $(DESTDIR)$(libdir)/libsbx.so
 	install -m 644 lib/sbx.h $(DESTDIR)$(includedir)/sbx.h
 	install -m 644 $(BUILD)/lib/libsbx.pc $(DESTDIR)$(pkgconfigdir)/libsbx.pc
-	for t in $(TOOLS_C); do install -m 755 $$t $(DESTDIR)$(bindir)/; done
-	for s in $(TOOL_SCRIPTS); do \
+	for t in $(filter-out %/sandproof-bench,$(TOOLS_C)); do \
+		install -m 755 $$t $(DESTDIR)$(bindir)/; done
+	for s in $(filter-out tools/bench,$(TOOL_SCRIPTS)); do \
 		$(SUBST_INSTALL) $$s > $(DESTDIR)$(bindir)/$${s#tools/} && \
 		chmod 755 $(DESTDIR)$(bindir)/$${s#tools/}; done
 	for m in $(MAN_PAGES); do install -m 644 $$m $(DESTDIR)$(mandir)/man1/; done

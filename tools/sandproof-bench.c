@@ -2,7 +2,10 @@
 /*
  * sandproof-bench: whole-process start-up latency of several commands, interleaved.
  *
- *   sandproof-bench [-n RUNS] [-w WARMUP] NAME=COMMAND... (COMMAND split on spaces)
+ *   sandproof-bench [-n RUNS] [-w WARMUP] [-r REF] [-f FLOOR] NAME=COMMAND...
+ *
+ * COMMAND is split on spaces.  A table goes to stderr (median, p90, max RSS, and the ratio of
+ * each median to the medians of the commands named REF and FLOOR); JSON goes to stdout.
  *
  * Runs are interleaved round-robin (A B C A B C ...) after a warm-up round, so machine noise
  * (frequency scaling, a neighbour's load) spreads over every command alike instead of landing on
@@ -113,7 +116,8 @@ percentile(const double *v, int n, double p)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: sandproof-bench [-n RUNS] [-w WARMUP] NAME=COMMAND...\n");
+	fprintf(stderr, "usage: sandproof-bench [-n RUNS] [-w WARMUP] [-r REF] [-f FLOOR] "
+			"NAME=COMMAND...\n");
 	exit(2);
 }
 
@@ -122,9 +126,16 @@ main(int argc, char **argv)
 {
 	static struct cmd cmds[MAX_CMDS];
 	int ncmds = 0, runs = 200, warmup = 10, opt;
+	const char *ref = NULL, *floor_name = NULL;
 
-	while ((opt = getopt(argc, argv, "n:w:h")) != -1) {
+	while ((opt = getopt(argc, argv, "n:w:r:f:h")) != -1) {
 		switch (opt) {
+		case 'r':
+			ref = optarg;
+			break;
+		case 'f':
+			floor_name = optarg;
+			break;
 		case 'n':
 			runs = atoi(optarg);
 			break;
@@ -189,13 +200,43 @@ main(int argc, char **argv)
 	if (isatty(STDERR_FILENO))
 		fputc('\n', stderr);
 
-	printf("{\"runs\": %d, \"warmup\": %d, \"commands\": [", runs, warmup);
+	double median[MAX_CMDS], p90[MAX_CMDS], mean[MAX_CMDS];
+	double ref_ms = 0, floor_ms = 0;
 	for (int i = 0; i < ncmds; i++) {
 		struct cmd *c = &cmds[i];
 		qsort(c->ms, (size_t)c->ok, sizeof(double), cmp_double);
 		double sum = 0;
 		for (int k = 0; k < c->ok; k++)
 			sum += c->ms[k];
+		median[i] = percentile(c->ms, c->ok, 0.5);
+		p90[i] = percentile(c->ms, c->ok, 0.9);
+		mean[i] = c->ok ? sum / c->ok : 0;
+		if (ref != NULL && strcmp(c->name, ref) == 0)
+			ref_ms = median[i];
+		if (floor_name != NULL && strcmp(c->name, floor_name) == 0)
+			floor_ms = median[i];
+	}
+
+	fprintf(stderr, "%-16s %10s %10s %12s %10s %10s %6s\n", "command", "median ms", "p90 ms",
+		"max RSS KiB", ref ? "x ref" : "", floor_name ? "x floor" : "", "failed");
+	for (int i = 0; i < ncmds; i++) {
+		struct cmd *c = &cmds[i];
+		char r1[16] = "", r2[16] = "";
+		if (ref_ms > 0 && c->ok)
+			snprintf(r1, sizeof r1, "%.2f", median[i] / ref_ms);
+		if (floor_ms > 0 && c->ok)
+			snprintf(r2, sizeof r2, "%.2f", median[i] / floor_ms);
+		fprintf(stderr, "%-16s %10.3f %10.3f %12ld %10s %10s %6d\n", c->name, median[i], p90[i],
+			c->maxrss_kib, r1, r2, c->failed);
+	}
+
+	printf("{\"runs\": %d, \"warmup\": %d, \"reference\": ", runs, warmup);
+	json_string(ref ? ref : "");
+	printf(", \"floor\": ");
+	json_string(floor_name ? floor_name : "");
+	printf(", \"commands\": [");
+	for (int i = 0; i < ncmds; i++) {
+		struct cmd *c = &cmds[i];
 		printf("%s\n  {\"name\": ", i ? "," : "");
 		json_string(c->name);
 		printf(", \"argv\": [");
@@ -205,10 +246,11 @@ main(int argc, char **argv)
 			json_string(c->argv[k]);
 		}
 		printf("], \"ok\": %d, \"failed\": %d, \"median_ms\": %.4f, \"p90_ms\": %.4f, "
-		       "\"mean_ms\": %.4f, \"min_ms\": %.4f, \"max_ms\": %.4f, \"maxrss_kib\": %ld}",
-		       c->ok, c->failed, percentile(c->ms, c->ok, 0.5), percentile(c->ms, c->ok, 0.9),
-		       c->ok ? sum / c->ok : 0, c->ok ? c->ms[0] : 0, c->ok ? c->ms[c->ok - 1] : 0,
-		       c->maxrss_kib);
+		       "\"mean_ms\": %.4f, \"min_ms\": %.4f, \"max_ms\": %.4f, \"maxrss_kib\": %ld, "
+		       "\"ratio_to_reference\": %.4f, \"ratio_to_floor\": %.4f}",
+		       c->ok, c->failed, median[i], p90[i], mean[i], c->ok ? c->ms[0] : 0,
+		       c->ok ? c->ms[c->ok - 1] : 0, c->maxrss_kib, ref_ms > 0 ? median[i] / ref_ms : 0,
+		       floor_ms > 0 ? median[i] / floor_ms : 0);
 		if (c->failed)
 			fprintf(stderr, "sandproof-bench: %s: %d of %d runs failed (last status %#x)\n",
 				c->name, c->failed, runs, (unsigned)c->last_status);
