@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * sp-probe: argument parsing, the verb table, output and the `sync`/`hold` handshakes.
+ * See probe.h for the protocol and docs/PROBE.md for the verbs and their keys.
+ */
+#include "probe.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int verb_sync(const struct sp_verb_call *v);
+static int verb_help(const struct sp_verb_call *v);
+
+/* Keep sorted by concern; a new verb is one line here plus its function in its group's file. */
+const struct sp_verb sp_verbs[] = {
+    {"ids", false, sp_verb_ids, "real/effective/saved uid and gid, supplementary groups"},
+    {"maps", false, sp_verb_maps, "uid_map, gid_map and setgroups of this process"},
+    {"setgroups", false, sp_verb_setgroups, "try setgroups(0, NULL) (changes only the probe)"},
+    {"ns", false, sp_verb_ns, "namespace inodes and whether each is the host's"},
+    {"mountinfo", false, sp_verb_mountinfo, "the mount table as this process sees it"},
+    {"mountflags", true, sp_verb_mountflags, "statvfs flags of PATH"},
+    {"mount-tmpfs", false, sp_verb_mount_tmpfs,
+     "mount a read-only tmpfs on DIR/mnt, only outside the host's mount namespace"},
+    {"statfs", true, sp_verb_statfs, "file system type of PATH"},
+    {"stat", true, sp_verb_stat, "device, inode, mode and owner of PATH (lstat)"},
+    {"open-write", true, sp_verb_open_write, "open PATH O_WRONLY (never writes), report errno"},
+    {"root", false, sp_verb_root, "identity of / and /.."},
+    {"cwd", false, sp_verb_cwd, "working directory, and whether it is reachable"},
+    {"proc", false, sp_verb_proc, "pid, ppid, session, process group, controlling tty"},
+    {"pids", false, sp_verb_pids, "pids visible in /proc"},
+    {"caps", false, sp_verb_caps, "capability sets"},
+    {"nnp", false, sp_verb_nnp, "no_new_privs"},
+    {"seccomp", false, sp_verb_seccomp, "seccomp mode and filter count"},
+    {"fds", false, sp_verb_fds, "open descriptors and where they point"},
+    {"hostname", false, sp_verb_hostname, "host and domain name"},
+    {"sethostname", false, sp_verb_sethostname,
+     "set the hostname, only outside the host's uts namespace"},
+    {"env", false, sp_verb_env, "environment variable names"},
+    {"net", false, sp_verb_net, "network interfaces"},
+    {"canary", true, sp_verb_canary,
+     "reach the harness's canary KIND (file tmp abstract tcp sysv key env pid)"},
+    {"kill-all", false, sp_verb_kill_all,
+     "kill(-1, SIGCONT), only outside the host's pid namespace"},
+    {"escape-chroot", false, sp_verb_escape_chroot,
+     "classic chroot escape, then try to reach the file canary"},
+    {"sync", false, verb_sync, "print `sync N` and wait for a line on stdin"},
+    {"help", false, verb_help, "list the verbs"},
+    {NULL, false, NULL, NULL},
+};
+
+#define MAX_OPTS 64
+static const char *opt_names[MAX_OPTS];
+static const char *opt_values[MAX_OPTS];
+static size_t n_opts;
+static char opt_storage[MAX_OPTS][128];
+
+const char *
+sp_opt(const char *name)
+{
+	for (size_t i = 0; i < n_opts; i++)
+		if (strcmp(opt_names[i], name) == 0)
+			return opt_values[i];
+	return NULL;
+}
+
+const char *
+sp_probe_dir(void)
+{
+	return sp_opt("dir");
+}
+
+static void
+write_all(const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(STDOUT_FILENO, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(SP_ERROR);
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+void
+sp_line(const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	size_t len = (size_t)n < sizeof buf - 1 ? (size_t)n : sizeof buf - 2;
+	buf[len++] = '\n';
+	write_all(buf, len);
+}
+
+/* One line per key: control characters, backslash and non-ASCII are written as \xHH. */
+static size_t
+escape_into(char *dst, size_t size, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)src; *p && o + 5 < size; p++) {
+		if (*p < 0x20 || *p > 0x7e || *p == '\\') {
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[*p >> 4];
+			dst[o++] = hex[*p & 15];
+		} else {
+			dst[o++] = (char)*p;
+		}
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+void
+sp_kv(const struct sp_verb_call *v, const char *key, const char *fmt, ...)
+{
+	char val[8192], k[1024], line[16384];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(val, sizeof val, fmt, ap);
+	va_end(ap);
+	snprintf(k, sizeof k, "%s.%s", v->prefix, key);
+	size_t o = escape_into(line, sizeof line / 2, k);
+	line[o++] = '=';
+	o += escape_into(line + o, sizeof line - o - 1, val);
+	line[o++] = '\n';
+	write_all(line, o);
+}
+
+int
+sp_cannot(const struct sp_verb_call *v, const char *fmt, ...)
+{
+	char why[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	sp_kv(v, "cannot", "%s", why);
+	return SP_CANNOT;
+}
+
+static unsigned sync_count;
+
+static bool
+wait_stdin_line(void)
+{
+	char c;
+	for (;;) {
+		ssize_t n = read(STDIN_FILENO, &c, 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		if (c == '\n')
+			return true;
+	}
+}
+
+static int
+verb_sync(const struct sp_verb_call *v)
+{
+	(void)v;
+	sp_line("sync %u", ++sync_count);
+	wait_stdin_line();
+	return SP_OBSERVED;
+}
+
+static int
+verb_help(const struct sp_verb_call *v)
+{
+	for (const struct sp_verb *e = sp_verbs; e->name; e++)
+		sp_kv(v, e->name, "%s%s", e->needs_arg ? "(ARG) " : "", e->help);
+	return SP_OBSERVED;
+}
+
+static const struct sp_verb *
+find_verb(const char *name, size_t len)
+{
+	for (const struct sp_verb *e = sp_verbs; e->name; e++)
+		if (strlen(e->name) == len && strncmp(e->name, name, len) == 0)
+			return e;
+	return NULL;
+}
+
+static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void
+usage_error(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	sp_line("probe.usage-error=%s", msg);
+	sp_line("end");
+	dprintf(STDERR_FILENO, "sp-probe: %s\n", msg);
+	_exit(SP_USAGE);
+}
+
+int
+main(int argc, char **argv)
+{
+	int i = 1;
+	bool hold = false;
+	for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *eq = strchr(argv[i], '=');
+		if (eq == NULL || n_opts == MAX_OPTS || (size_t)(eq - argv[i]) >= 128)
+			usage_error("bad option '%s' (want NAME=VALUE before --)", argv[i]);
+		memcpy(opt_storage[n_opts], argv[i], (size_t)(eq - argv[i]));
+		opt_storage[n_opts][eq - argv[i]] = '\0';
+		opt_names[n_opts] = opt_storage[n_opts];
+		opt_values[n_opts++] = eq + 1;
+	}
+	const char *nonce = sp_opt("nonce");
+	sp_line("sp-probe %d nonce=%s", SP_PROBE_PROTOCOL, nonce ? nonce : "");
+
+	/* Check every verb before running any, so a typo never leaves half an observation. */
+	for (int j = i + 1; j < argc; j++) {
+		const char *colon = strchr(argv[j], ':');
+		size_t len = colon ? (size_t)(colon - argv[j]) : strlen(argv[j]);
+		const struct sp_verb *e = find_verb(argv[j], len);
+		if (strcmp(argv[j], "hold") == 0)
+			continue;
+		if (e == NULL)
+			usage_error("unknown verb '%s'", argv[j]);
+		if (e->needs_arg && colon == NULL)
+			usage_error("verb '%s' needs :ARG", argv[j]);
+		if (!e->needs_arg && colon != NULL)
+			usage_error("verb '%s' takes no :ARG", argv[j]);
+	}
+
+	int status = SP_OBSERVED;
+	for (int j = i + 1; j < argc; j++) {
+		if (strcmp(argv[j], "hold") == 0) {
+			hold = true;
+			continue;
+		}
+		struct sp_verb_call call;
+		const char *colon = strchr(argv[j], ':');
+		size_t len = colon ? (size_t)(colon - argv[j]) : strlen(argv[j]);
+		const struct sp_verb *e = find_verb(argv[j], len);
+		if (e == NULL)
+			continue;
+		call.name = e->name;
+		call.arg = colon ? colon + 1 : NULL;
+		snprintf(call.prefix, sizeof call.prefix, "%s", argv[j]);
+		int rc = e->fn(&call);
+		if (rc == SP_CANNOT && status == SP_OBSERVED)
+			status = SP_CANNOT;
+		else if (rc != SP_OBSERVED && rc != SP_CANNOT)
+			status = SP_ERROR;
+	}
+	sp_line("end");
+	/* hold: stay alive, so the harness can look at /proc/<pid>/ from outside, until it closes
+	 * our standard input (EOF) or the terminal goes away (EIO). */
+	if (hold)
+		while (wait_stdin_line())
+			;
+	sp_mounts_cleanup();
+	return status;
+}

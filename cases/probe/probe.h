@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * sp-probe: the observer that runs inside a sandbox.  Static, single-threaded, fixed buffers only.
+ * Protocol (docs/PROBE.md):
+ *
+ *   sp-probe nonce=N [OPTION=VALUE...] -- VERB[:ARG]... [hold]
+ *
+ * prints `sp-probe 1 nonce=N`, then `key=value` lines, each key prefixed by its verb (`ids.uid=0`,
+ * `statfs:/tmp.type=tmpfs`), then `end`.  Exit 0 when every verb observed, 77 when a verb could not
+ * (it says why in `VERB.cannot=`), anything else on the probe's own error.
+ *
+ * A verb is one function in one file per concern (ids.c, ns.c, mounts.c, ...), listed in the table
+ * in main.c.  A verb prints through sp_kv() and returns SP_OBSERVED, SP_CANNOT or SP_ERROR.
+ */
+#ifndef SP_PROBE_H
+#define SP_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define SP_PROBE_PROTOCOL 1
+
+enum { SP_OBSERVED = 0, SP_ERROR = 1, SP_USAGE = 2, SP_CANNOT = 77 };
+
+/* One invocation of a verb: its name, its argument (after ':', or NULL) and its key prefix. */
+struct sp_verb_call {
+	const char *name;
+	const char *arg;
+	char prefix[512];
+};
+
+typedef int sp_verb_fn(const struct sp_verb_call *v);
+
+struct sp_verb {
+	const char *name;
+	bool needs_arg;
+	sp_verb_fn *fn;
+	const char *help;
+};
+
+/* Options the harness passes before `--`, as `name=value`; NULL when absent. */
+const char *sp_opt(const char *name);
+
+/* `key=value` output, key prefixed by the verb's prefix.  Values are escaped (\xHH) to one line. */
+void sp_kv(const struct sp_verb_call *v, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Raw output line (header, end, sync). */
+void sp_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Report that the verb could not observe; returns SP_CANNOT. */
+int sp_cannot(const struct sp_verb_call *v, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* errno as its symbolic name ("EPERM"), or "E<number>". */
+const char *sp_errname(int e);
+
+/* Read a whole (small) file into buf, NUL-terminated.  Returns the length or -errno. */
+ssize_t sp_read_file(const char *path, char *buf, size_t size);
+
+/*
+ * Safety gate for every attempt that would change the host if made in the host's namespace
+ * (mount, umount, pivot_root, sethostname, kill(-1), setns, ...): returns true only when this
+ * process's namespace of TYPE ("mnt", "uts", "pid", ...) is known to differ from the host's inode
+ * that the harness passed as `host.ns.TYPE=`.  Otherwise prints `VERB.same-as-host=1` (the
+ * observation that is itself the failure) or `VERB.refused=...` and returns false: the attempt must
+ * then not be made.
+ */
+bool sp_ns_differs_from_host(const struct sp_verb_call *v, const char *type);
+
+/* This process's namespace inode of TYPE from /proc/self/ns, or 0 with errno set. */
+unsigned long sp_ns_inode(const char *type);
+
+/* Does ST have the identity ID ("MAJ:MIN:INO", as the harness passes file identities)? */
+struct stat;
+bool sp_id_matches(const char *id, const struct stat *st);
+/* Format ST's identity as "MAJ:MIN:INO". */
+const char *sp_id_of(const struct stat *st, char *buf, size_t size);
+
+/* The directory the harness put the probe in (option `dir=`). */
+const char *sp_probe_dir(void);
+
+/* The per-verb registry, defined in main.c. */
+extern const struct sp_verb sp_verbs[];
+
+/* Verbs, one per observation, grouped by concern.  Keep each group in its own file. */
+int sp_verb_ids(const struct sp_verb_call *v);
+int sp_verb_maps(const struct sp_verb_call *v);
+int sp_verb_setgroups(const struct sp_verb_call *v);
+int sp_verb_ns(const struct sp_verb_call *v);
+int sp_verb_mountinfo(const struct sp_verb_call *v);
+int sp_verb_mountflags(const struct sp_verb_call *v);
+int sp_verb_mount_tmpfs(const struct sp_verb_call *v);
+int sp_verb_statfs(const struct sp_verb_call *v);
+int sp_verb_stat(const struct sp_verb_call *v);
+int sp_verb_root(const struct sp_verb_call *v);
+int sp_verb_cwd(const struct sp_verb_call *v);
+int sp_verb_open_write(const struct sp_verb_call *v);
+int sp_verb_proc(const struct sp_verb_call *v);
+int sp_verb_pids(const struct sp_verb_call *v);
+int sp_verb_caps(const struct sp_verb_call *v);
+int sp_verb_nnp(const struct sp_verb_call *v);
+int sp_verb_seccomp(const struct sp_verb_call *v);
+int sp_verb_fds(const struct sp_verb_call *v);
+int sp_verb_hostname(const struct sp_verb_call *v);
+int sp_verb_sethostname(const struct sp_verb_call *v);
+int sp_verb_env(const struct sp_verb_call *v);
+int sp_verb_net(const struct sp_verb_call *v);
+int sp_verb_canary(const struct sp_verb_call *v);
+int sp_verb_kill_all(const struct sp_verb_call *v);
+int sp_verb_escape_chroot(const struct sp_verb_call *v);
+
+/* Is the file canary at PATH with identity ID reachable from here?  Prints reached= and how=. */
+int sp_probe_file_canary(const struct sp_verb_call *v, const char *path, const char *id);
+
+/* Run at exit (after `end` and `hold`): undo what verbs set up (mounts). */
+void sp_mounts_cleanup(void);
+
+#endif

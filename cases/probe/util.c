@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Small helpers shared by the verbs: errno names, file reading, file identities. */
+#include "probe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+const char *
+sp_errname(int e)
+{
+	static const struct {
+		int e;
+		const char *name;
+	} names[] = {
+	    {0, "OK"},
+	    {EPERM, "EPERM"},
+	    {ENOENT, "ENOENT"},
+	    {ESRCH, "ESRCH"},
+	    {EINTR, "EINTR"},
+	    {EIO, "EIO"},
+	    {ENXIO, "ENXIO"},
+	    {E2BIG, "E2BIG"},
+	    {EBADF, "EBADF"},
+	    {ECHILD, "ECHILD"},
+	    {EAGAIN, "EAGAIN"},
+	    {ENOMEM, "ENOMEM"},
+	    {EACCES, "EACCES"},
+	    {EFAULT, "EFAULT"},
+	    {EBUSY, "EBUSY"},
+	    {EEXIST, "EEXIST"},
+	    {EXDEV, "EXDEV"},
+	    {ENODEV, "ENODEV"},
+	    {ENOTDIR, "ENOTDIR"},
+	    {EISDIR, "EISDIR"},
+	    {EINVAL, "EINVAL"},
+	    {ENFILE, "ENFILE"},
+	    {EMFILE, "EMFILE"},
+	    {ENOTTY, "ENOTTY"},
+	    {ETXTBSY, "ETXTBSY"},
+	    {ENOSPC, "ENOSPC"},
+	    {EROFS, "EROFS"},
+	    {EMLINK, "EMLINK"},
+	    {EPIPE, "EPIPE"},
+	    {ENOSYS, "ENOSYS"},
+	    {ELOOP, "ELOOP"},
+	    {ENAMETOOLONG, "ENAMETOOLONG"},
+	    {ENOKEY, "ENOKEY"},
+	    {EKEYREVOKED, "EKEYREVOKED"},
+	    {ENOTSOCK, "ENOTSOCK"},
+	    {EOPNOTSUPP, "EOPNOTSUPP"},
+	    {EAFNOSUPPORT, "EAFNOSUPPORT"},
+	    {EADDRNOTAVAIL, "EADDRNOTAVAIL"},
+	    {ENETUNREACH, "ENETUNREACH"},
+	    {ECONNREFUSED, "ECONNREFUSED"},
+	    {ETIMEDOUT, "ETIMEDOUT"},
+	    {EHOSTUNREACH, "EHOSTUNREACH"},
+	    {ENOMSG, "ENOMSG"},
+	    {EIDRM, "EIDRM"},
+	    {ESTALE, "ESTALE"},
+	    {EUSERS, "EUSERS"},
+	};
+	static char buf[16];
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].e == e)
+			return names[i].name;
+	snprintf(buf, sizeof buf, "E%d", e);
+	return buf;
+}
+
+ssize_t
+sp_read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	size_t len = 0;
+	while (len + 1 < size) {
+		ssize_t n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			return -e;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	close(fd);
+	return (ssize_t)len;
+}
+
+bool
+sp_id_matches(const char *id, const struct stat *st)
+{
+	unsigned int maj, min;
+	unsigned long long ino;
+	char tail;
+	if (id == NULL || sscanf(id, "%u:%u:%llu%c", &maj, &min, &ino, &tail) != 3)
+		return false;
+	return major(st->st_dev) == maj && minor(st->st_dev) == min && st->st_ino == ino;
+}
+
+const char *
+sp_id_of(const struct stat *st, char *buf, size_t size)
+{
+	snprintf(buf, size, "%u:%u:%llu", major(st->st_dev), minor(st->st_dev),
+		 (unsigned long long)st->st_ino);
+	return buf;
+}
