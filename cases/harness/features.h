@@ -9,28 +9,29 @@
 #define SP_FEATURES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 enum sp_feature {
-	SP_FEAT_USERNS,    /* create a user namespace (and write a one-line uid_map) */
-	SP_FEAT_MNTNS,     /* create a mount namespace (inside a user namespace when not root) */
-	SP_FEAT_PIDNS,     /* create a pid namespace */
-	SP_FEAT_UTSNS,     /* create a uts namespace */
-	SP_FEAT_IPCNS,     /* create an ipc namespace */
-	SP_FEAT_NETNS,     /* create a network namespace */
-	SP_FEAT_CGROUPNS,  /* create a cgroup namespace */
-	SP_FEAT_TIMENS,    /* create a time namespace */
+	SP_FEAT_USERNS,   /* create a user namespace (and write a one-line uid_map) */
+	SP_FEAT_MNTNS,    /* create a mount namespace (inside a user namespace when not root) */
+	SP_FEAT_PIDNS,    /* create a pid namespace */
+	SP_FEAT_UTSNS,    /* create a uts namespace */
+	SP_FEAT_IPCNS,    /* create an ipc namespace */
+	SP_FEAT_NETNS,    /* create a network namespace */
+	SP_FEAT_CGROUPNS, /* create a cgroup namespace */
+	SP_FEAT_TIMENS,   /* create a time namespace */
 	SP_FEAT_PIVOT_ROOT,
-	SP_FEAT_NEW_MOUNT_API,  /* fsopen/fsmount/move_mount/open_tree */
+	SP_FEAT_NEW_MOUNT_API, /* fsopen/fsmount/move_mount/open_tree */
 	SP_FEAT_MOUNT_SETATTR,
 	SP_FEAT_IDMAPPED_MOUNTS,
 	SP_FEAT_SECCOMP,
 	SP_FEAT_LANDLOCK,
-	SP_FEAT_HOST_MOUNT,     /* this process can mount in the host's mount namespace (real root) */
-	SP_FEAT_ROOT,           /* euid 0 in the initial user namespace */
-	SP_FEAT_UNPRIVILEGED,   /* not root */
-	SP_FEAT_PTY,            /* /dev/ptmx gives a pseudo-terminal */
-	SP_FEAT_LEGACY_TIOCSTI, /* dev.tty.legacy_tiocsti allows TIOCSTI at all (absent before 6.2) */
+	SP_FEAT_HOST_MOUNT,   /* this process can mount in the host's mount namespace (real root) */
+	SP_FEAT_ROOT,         /* euid 0 in the initial user namespace */
+	SP_FEAT_UNPRIVILEGED, /* not root */
+	SP_FEAT_PTY,          /* /dev/ptmx gives a pseudo-terminal */
+	SP_FEAT_LEGACY_TIOCSTI, /* dev.tty.legacy_tiocsti allows TIOCSTI (no sysctl before 6.2) */
 	SP_FEAT_SYSV_IPC,       /* SysV message queues/shm usable */
 	SP_FEAT_POSIX_MQUEUE,   /* mq_open works */
 	SP_FEAT_KEYRING,        /* add_key into the session keyring works */
@@ -41,8 +42,8 @@ enum sp_feature {
 
 struct sp_feature_status {
 	bool available;
-	char code[48];  /* when unavailable: reason code, e.g. "userns-unavailable" */
-	char why[256];  /* when unavailable: the cause in words, e.g. "user.max_user_namespaces=0" */
+	char code[48]; /* when unavailable: reason code, e.g. "userns-unavailable" */
+	char why[256]; /* when unavailable: the cause in words, e.g. "user.max_user_namespaces=0" */
 };
 
 /* Stable short name of a feature ("userns", "pivot-root", ...). */
@@ -59,6 +60,18 @@ int sp_feature_check(enum sp_feature f, struct sp_feature_status *st);
 bool sp_environment_forbids_sandbox(struct sp_feature_status *st);
 
 enum sp_report_format { SP_REPORT_TABLE, SP_REPORT_KV, SP_REPORT_JSON };
+
+/*
+ * Like sp_environment_forbids_sandbox, for exactly the features a sandbox needs (for example the
+ * namespaces of the groups an adapter claims): true, with *st, for the first one unavailable.
+ */
+bool sp_environment_forbids(const enum sp_feature *needs, size_t n, struct sp_feature_status *st);
+
+/* The highest Landlock ABI version (>= 1), or -errno (-ENOSYS absent, -EOPNOTSUPP disabled). */
+int sp_landlock_abi(void);
+
+/* The cgroup layout: "v2", "v1", "hybrid" (v1 plus cgroup2 at /sys/fs/cgroup/unified), "none". */
+const char *sp_cgroup_layout(void);
 
 /* The whole kernel and environment report of `sandproof kernel`. */
 int sp_kernel_report(FILE *out, enum sp_report_format fmt);
