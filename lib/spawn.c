@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * sbx_spawn: one clone() with every namespace; the child becomes the sandbox's init (pid 1 of the
+ * new pid namespace), sets up the sandbox and forks once more for the command.  Errors travel
+ * back as a struct sbx_error over a close-on-exec pipe: 0 bytes read means the command was
+ * executed (the pipe closed on execve), as libcap's cap_launch reports exec failures.
+ */
+#include "internal.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+static const int fwd_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+
+static void
+fwd_set(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(fwd_signals) / sizeof(fwd_signals[0]); i++)
+		sigaddset(set, fwd_signals[i]);
+	sigaddset(set, SIGCHLD);
+}
+
+/* struct clone_args of clone3(2), first version. */
+struct sbx_clone_args {
+	uint64_t flags;
+	uint64_t pidfd;
+	uint64_t child_tid;
+	uint64_t parent_tid;
+	uint64_t exit_signal;
+	uint64_t stack;
+	uint64_t stack_size;
+	uint64_t tls;
+};
+
+struct child {
+	const struct sbx_config *cfg;
+	char *const *argv;
+	int errfd;    /* write end of the error pipe */
+	int syncfd;   /* read end: the parent has written the id maps; -1 if the child does */
+	int parentfd; /* pidfd of the launcher, for die-with-parent; -1 */
+	uid_t uid;
+	gid_t gid;
+	const sigset_t *saved;
+};
+
+static void
+send_error(int fd, const struct sbx_error *e)
+{
+	/* Smaller than PIPE_BUF: one write(2) is atomic (pipe(7)). */
+	ssize_t n;
+	do
+		n = write(fd, e, sizeof(*e));
+	while (n < 0 && errno == EINTR);
+}
+
+static int
+status_code(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return 255;
+}
+
+static bool
+die_with_parent(const struct sbx_config *cfg)
+{
+	return cfg->die_with_parent && !(cfg->testing & SBX_TESTING_DIE_WITH_PARENT);
+}
+
+__attribute__((noreturn)) static void
+child_fail(struct child *c, const struct sbx_error *e, int code)
+{
+	send_error(c->errfd, e);
+	_exit(code);
+}
+
+__attribute__((noreturn)) static void
+run_init(struct child *c)
+{
+	const struct sbx_config *cfg = c->cfg;
+	unsigned ns = sbx_effective_ns(cfg);
+	struct sbx_error e;
+	sbx_error_clear(&e);
+
+	if (die_with_parent(cfg)) {
+		/* The init dies with the launcher; as pid 1 its death makes the kernel kill
+		 * every other process of the namespace (pid_namespaces(7)). */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+			sbx_fail(&e, errno, "die-with-parent", "", NULL);
+			child_fail(c, &e, 125);
+		}
+		/* The launcher may have died before the prctl: its pidfd is readable then. */
+		if (c->parentfd >= 0) {
+			struct pollfd pfd = {.fd = c->parentfd, .events = POLLIN};
+			if (poll(&pfd, 1, 0) > 0)
+				_exit(125);
+		}
+	}
+	cleanup_close(&c->parentfd);
+
+	if (c->syncfd >= 0) {
+		char b;
+		while (read(c->syncfd, &b, 1) < 0 && errno == EINTR)
+			;
+		cleanup_close(&c->syncfd);
+	} else if ((ns & SBX_NS_USER) && sbx_write_id_maps(cfg, c->uid, c->gid, &e) < 0) {
+		child_fail(c, &e, 125);
+	}
+	if (sbx_apply_hostname(cfg, &e) < 0)
+		child_fail(c, &e, 125);
+	/* The child of clone(CLONE_NEWPID) is already pid 1 of the new namespace, so the proc
+	 * mounted below shows that namespace (with unshare(CLONE_NEWPID) only the next fork
+	 * would be, pid_namespaces(7)). */
+	if (sbx_setup_mounts(cfg, &e) < 0)
+		child_fail(c, &e, 125);
+	if (!(ns & SBX_NS_PID))
+		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+
+	pid_t w = fork();
+	if (w < 0) {
+		sbx_fail(&e, errno, "fork", "", "forking the command from the init");
+		child_fail(c, &e, 125);
+	}
+	if (w == 0) {
+		sigprocmask(SIG_SETMASK, c->saved, NULL);
+		sbx_exec(cfg, c->argv, &e);
+		bool exec_step = strcmp(e.step, "exec") == 0;
+		child_fail(c, &e, exec_step ? (e.err == ENOENT ? 127 : 126) : 125);
+	}
+	close(c->errfd);
+
+	/* The init: reap every zombie, forward the signals, exit with the command's status.
+	 * The signals are blocked, so none is lost between two waits (sigwaitinfo(2)); a pid 1
+	 * ignores unhandled signals from its own namespace, but blocked ones are queued. */
+	sigset_t set;
+	fwd_set(&set);
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&set, &si);
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			kill(w, sig);
+			continue;
+		}
+		int st;
+		pid_t p;
+		while ((p = waitpid(-1, &st, WNOHANG)) > 0)
+			if (p == w)
+				_exit(status_code(st));
+	}
+}
+
+/* The parent writes the maps only when setgroups must stay "allow": that needs CAP_SETGID in
+ * the parent namespace, which the child does not have (user_namespaces(7)). */
+static int
+parent_write_maps(const struct sbx_config *cfg, pid_t pid, struct sbx_error *err)
+{
+	char path[64], line[64];
+	static const char *const files[] = {"setgroups", "uid_map", "gid_map"};
+	for (size_t i = 0; i < 3; i++) {
+		int n;
+		if (i == 0)
+			n = snprintf(line, sizeof(line), "allow");
+		else
+			n = snprintf(line, sizeof(line), "%u %u 1\n",
+				     i == 1 ? (unsigned)cfg->uid : (unsigned)cfg->gid,
+				     i == 1 ? (unsigned)geteuid() : (unsigned)getegid());
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, files[i]);
+		int r = sbx_write_file_at(AT_FDCWD, path, line, (size_t)n);
+		sbx_log(cfg, r, "write", "%s %s", path, line);
+		if (r < 0)
+			return sbx_fail(err, -r, "write id map", path, NULL);
+	}
+	return 0;
+}
+
+static void
+reap(pid_t pid)
+{
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+int
+sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *proc,
+	  struct sbx_error *err)
+{
+	proc->pid = -1;
+	proc->pidfd = -1;
+	sigemptyset(&proc->saved);
+	int r = sbx_check(cfg, err);
+	if (r < 0)
+		return r;
+	if (!argv || !argv[0])
+		return sbx_fail(err, EINVAL, "exec", "", "no command");
+	unsigned ns = sbx_effective_ns(cfg);
+	bool parent_maps =
+	    (ns & SBX_NS_USER) && (cfg->setgroups_allow || (cfg->testing & SBX_TESTING_SETGROUPS));
+
+	int errp[2], syncp[2] = {-1, -1};
+	if (pipe2(errp, O_CLOEXEC) < 0)
+		return sbx_fail(err, errno, "pipe", "", NULL);
+	if (parent_maps && pipe2(syncp, O_CLOEXEC) < 0) {
+		r = sbx_fail(err, errno, "pipe", "", NULL);
+		close(errp[0]);
+		close(errp[1]);
+		return r;
+	}
+	int parentfd = die_with_parent(cfg) ? (int)syscall(SYS_pidfd_open, getpid(), 0) : -1;
+	/* Testing only: a directory fd of the host's root, deliberately inheritable. */
+	int leakfd = (cfg->testing & SBX_TESTING_CLOSE_FDS) ? open("/", O_PATH | O_DIRECTORY) : -1;
+
+	sigset_t set;
+	fwd_set(&set);
+	sigprocmask(SIG_BLOCK, &set, &proc->saved);
+
+	int pidfd = -1;
+	struct sbx_clone_args ca = {
+	    .flags = sbx_clone_flags(ns) | CLONE_PIDFD,
+	    .pidfd = (uint64_t)(uintptr_t)&pidfd,
+	    .exit_signal = SIGCHLD,
+	};
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid < 0 && errno == ENOSYS && !(ns & SBX_NS_TIME))
+		pid = (pid_t)syscall(SYS_clone, (unsigned long)sbx_clone_flags(ns) | SIGCHLD, 0, 0,
+				     0, 0);
+	if (pid == 0) {
+		close(errp[0]);
+		cleanup_close(&syncp[1]);
+		struct child c = {
+		    .cfg = cfg,
+		    .argv = argv,
+		    .errfd = errp[1],
+		    .syncfd = syncp[0],
+		    .parentfd = parentfd,
+		    .uid = uid,
+		    .gid = gid,
+		    .saved = &proc->saved,
+		};
+		run_init(&c);
+	}
+	int clone_errno = errno;
+	close(errp[1]);
+	cleanup_close(&syncp[0]);
+	cleanup_close(&parentfd);
+	cleanup_close(&leakfd);
+	if (pid < 0) {
+		sigprocmask(SIG_SETMASK, &proc->saved, NULL);
+		close(errp[0]);
+		cleanup_close(&syncp[1]);
+		r = sbx_ns_fail(err, clone_errno, ns);
+		return sbx_log(cfg, r, "clone", "%#lx", sbx_clone_flags(ns));
+	}
+	sbx_log(cfg, 0, "clone", "%#lx pid %d", sbx_clone_flags(ns), (int)pid);
+	if (parent_maps) {
+		r = parent_write_maps(cfg, pid, err);
+		if (r < 0)
+			kill(pid, SIGKILL);
+		close(syncp[1]);
+		if (r < 0) {
+			close(errp[0]);
+			reap(pid);
+			cleanup_close(&pidfd);
+			sigprocmask(SIG_SETMASK, &proc->saved, NULL);
+			return r;
+		}
+	}
+
+	struct sbx_error rec;
+	ssize_t n;
+	do
+		n = read(errp[0], &rec, sizeof(rec));
+	while (n < 0 && errno == EINTR);
+	close(errp[0]);
+	if (n == (ssize_t)sizeof(rec) && rec.err != 0) {
+		/* The child reported a failure and exits; 126/127 still need its status. */
+		if (err)
+			*err = rec;
+		if (strcmp(rec.step, "exec") == 0) {
+			proc->pid = pid;
+			proc->pidfd = pidfd;
+			return -rec.err;
+		}
+		reap(pid);
+		cleanup_close(&pidfd);
+		sigprocmask(SIG_SETMASK, &proc->saved, NULL);
+		return -rec.err;
+	}
+	proc->pid = pid;
+	proc->pidfd = pidfd;
+	return 0;
+}
+
+int
+sbx_wait(struct sbx_proc *proc)
+{
+	if (!proc || proc->pid <= 0)
+		return -EINVAL;
+	sigset_t set;
+	fwd_set(&set);
+	int st = 0;
+	for (;;) {
+		pid_t p = waitpid(proc->pid, &st, WNOHANG);
+		if (p == proc->pid)
+			break;
+		if (p < 0 && errno != EINTR) {
+			st = -1;
+			break;
+		}
+		siginfo_t si;
+		int sig = sigwaitinfo(&set, &si);
+		/* A terminal's signals (SI_KERNEL) reach the init directly: it is in our
+		 * process group.  Forward only what was sent to us alone. */
+		if (sig > 0 && sig != SIGCHLD && si.si_code != SI_KERNEL)
+			kill(proc->pid, sig);
+	}
+	sigprocmask(SIG_SETMASK, &proc->saved, NULL);
+	cleanup_close(&proc->pidfd);
+	proc->pidfd = -1;
+	proc->pid = -1;
+	return st < 0 ? 255 : status_code(st);
+}
+
+int
+sbx_run(const struct sbx_config *cfg, char *const argv[], struct sbx_error *err)
+{
+	struct sbx_proc proc;
+	int r = sbx_spawn(cfg, argv, &proc, err);
+	if (r < 0 && proc.pid <= 0)
+		return r;
+	int status = sbx_wait(&proc);
+	return r < 0 ? r : status;
+}
