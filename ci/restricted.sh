@@ -103,7 +103,8 @@ rows=${*:-$ALL_ROWS}
 for r in $rows; do
 	case " $ALL_ROWS " in *" $r "*) ;; *) die "unknown row '$r' (rows: $ALL_ROWS)" ;; esac
 done
-rm -rf "$OUT" && mkdir -p "$OUT" || die "cannot create $OUT"
+rm -rf "$OUT" && mkdir -p "$OUT/home" || die "cannot create $OUT"
+export HOME=$OUT/home # kyua keeps logs under ~/.kyua
 
 for row in baseline $rows; do
 	echo "restricted.sh: running the suite against $ADAPTER, $([ "$row" = baseline ] &&
