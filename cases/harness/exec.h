@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Internal to the harness: the guarded adapter runner (exec.c). */
+#ifndef SP_EXEC_H
+#define SP_EXEC_H
+
+#include "sp_core.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct sp_exec {
+	/* in */
+	const char *const *argv; /* argv[0] is the adapter's path */
+	const char *const *env;  /* NAME=VALUE added to the inherited environment, NULL-ended */
+	int timeout_ms;
+	const char *nonce; /* leftover scan: processes carrying it are the run's */
+	pid_t exclude_pid; /* never a leftover (the canary process) */
+	/* Called for each complete `end` or `sync N` line on stdout; nonzero stops the run. */
+	int (*on_line)(struct sp_exec *x, const char *line);
+	void *arg;
+	char *out; /* caller's buffer of out_cap + 1 bytes */
+	size_t out_cap;
+	/* out */
+	pid_t pid;
+	int stdin_fd; /* our end of the adapter's stdin; closed when the run ends */
+	size_t out_len;
+	bool capped;
+	char err[16384];
+	size_t err_len;
+	int wstatus;
+	bool exited, timed_out;
+	int exec_errno;
+	char leftovers[1024];
+	unsigned n_leftovers;
+};
+
+/* Run to the end (exit, timeout or cap), then kill what is left.  0, or -errno on setup. */
+int sp_exec(struct sp_exec *x);
+void sp_exec_release_stdin(struct sp_exec *x);
+void sp_exec_send_line(struct sp_exec *x);
+
+#endif
