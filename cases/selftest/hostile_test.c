@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The harness against hostile adapters (fixtures/hostile/): each misbehaviour must end in a
+ * BROKEN verdict whose reason says what happened, and leave no process, mount, run directory or
+ * canary behind.  These cases call the harness core directly and pass when it detects the
+ * hostility; a positive control (the null adapter) shows the same path gives an OK verdict.
+ */
+#include "sp.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define HOSTILE_TIMEOUT_MS 3000
+
+static void
+config(const atf_tc_t *tc, const char *dir, const char *name, struct sp_config *c)
+{
+	const char *srcdir = atf_tc_get_config_var_wd(tc, "srcdir", ".");
+	memset(c, 0, sizeof *c);
+	snprintf(c->adapter, sizeof c->adapter, "%.2000s/../../fixtures/%s/%s", srcdir, dir, name);
+	snprintf(c->adapter_label, sizeof c->adapter_label, "%s", name);
+	snprintf(c->probe, sizeof c->probe, "%.2000s/../probe/sp-probe", srcdir);
+	snprintf(c->rundir_base, sizeof c->rundir_base, "/var/tmp");
+	c->run_timeout_ms = HOSTILE_TIMEOUT_MS;
+	c->describe_timeout_ms = HOSTILE_TIMEOUT_MS;
+	ATF_REQUIRE_MSG(access(c->adapter, X_OK) == 0, "%s: %s", c->adapter, strerror(errno));
+}
+
+/* Everything a run may create is gone: processes, mounts, run directory, canaries. */
+static void
+check_nothing_left(struct sp_run *r)
+{
+	char report[1024], needle[64];
+	struct stat st;
+	unsigned n = sp_kill_leftovers(r->nonce, 0, 0, report, sizeof report);
+	ATF_CHECK_MSG(n == 0, "%u process(es) survived the run: %s", n, report);
+	ATF_CHECK_MSG(lstat(r->rundir, &st) != 0 && errno == ENOENT, "run directory '%s' is left",
+		      r->rundir);
+	ATF_CHECK_MSG(lstat(r->canary.tmp, &st) != 0 && errno == ENOENT, "tmp canary '%s' is left",
+		      r->canary.tmp);
+	ATF_CHECK_MSG(r->canary.pid == 0, "canary process %d was not reaped", (int)r->canary.pid);
+	static char mi[1024 * 1024];
+	snprintf(needle, sizeof needle, "sandproof-%s", r->nonce);
+	ATF_CHECK(sp_slurp("/proc/self/mountinfo", mi, sizeof mi) > 0);
+	ATF_CHECK_MSG(strstr(mi, needle) == NULL, "a mount of the run is left on the host");
+}
+
+/* Run the probe through fixtures/DIR/NAME with a tmp and a process canary planted. */
+static struct sp_run *
+run(const atf_tc_t *tc, const char *dir, const char *name)
+{
+	struct sp_config c;
+	static struct sp_run r;
+	const struct sp_opts o = {.verbs = {"ids", "ns"},
+				  .canaries = SP_CANARY_TMP | SP_CANARY_PID};
+	config(tc, dir, name, &c);
+	ATF_REQUIRE_MSG(sp_run(&c, &o, &r) == 0, "harness: %s", r.reason);
+	printf("%s: verdict %d: %s\n", name, (int)r.verdict, r.reason);
+	return &r;
+}
+
+static void
+head(atf_tc_t *tc, const char *descr)
+{
+	atf_tc_set_md_var(tc, "descr", "%s", descr);
+	atf_tc_set_md_var(tc, "timeout", "%d", 60);
+}
+
+#define CHECK_BROKEN(r, regex)                                                                     \
+	do {                                                                                       \
+		ATF_CHECK_MSG((r)->verdict == SP_VERDICT_BROKEN, "verdict %d, want BROKEN: %s",    \
+			      (int)(r)->verdict, (r)->reason);                                     \
+		ATF_CHECK_MSG(atf_utils_grep_string("%s", (r)->reason, regex),                     \
+			      "reason '%s' lacks '%s'", (r)->reason, regex);                       \
+	} while (0)
+
+ATF_TC(null_control_is_ok);
+ATF_TC_HEAD(null_control_is_ok, tc)
+{
+	head(tc, "Positive control: through the null adapter the probe reports, is seen from "
+		 "outside, and nothing is left");
+}
+ATF_TC_BODY(null_control_is_ok, tc)
+{
+	struct sp_run *r = run(tc, "adapters", "null");
+	ATF_CHECK_MSG(r->verdict == SP_VERDICT_OK, "verdict %d: %s", (int)r->verdict, r->reason);
+	ATF_CHECK(sp_get(r, "ids.uid") != NULL);
+	ATF_CHECK_MSG(r->outside.seen, "outside view: %s", r->outside.why_not);
+	check_nothing_left(r);
+}
+
+ATF_TC(hang_is_timed_out);
+ATF_TC_HEAD(hang_is_timed_out, tc)
+{
+	head(tc,
+	     "An adapter that never returns is killed at the run timeout, reported as timed out");
+}
+ATF_TC_BODY(hang_is_timed_out, tc)
+{
+	struct sp_run *r = run(tc, "hostile", "hang");
+	CHECK_BROKEN(r, "timed out after [0-9]+ s and was killed");
+	check_nothing_left(r);
+}
+
+ATF_TC(flood_is_capped);
+ATF_TC_HEAD(flood_is_capped, tc)
+{
+	head(tc, "An adapter that floods standard output is cut at 1 MiB and killed");
+}
+ATF_TC_BODY(flood_is_capped, tc)
+{
+	struct sp_run *r = run(tc, "hostile", "flood");
+	CHECK_BROKEN(r, "flooded standard output");
+	ATF_CHECK(r->out_len <= SP_OUTPUT_CAP);
+	check_nothing_left(r);
+}
+
+ATF_TC(setsid_survivor_is_killed);
+ATF_TC_HEAD(setsid_survivor_is_killed, tc)
+{
+	head(tc, "A setsid() child the adapter leaves running is found, killed and reported");
+}
+ATF_TC_BODY(setsid_survivor_is_killed, tc)
+{
+	struct sp_run *r = run(tc, "hostile", "setsid");
+	CHECK_BROKEN(r, "left 1 process\\(es\\) running after it exited \\(killed\\): pid [0-9]+ "
+			"\\(sleep\\)");
+	check_nothing_left(r);
+}
+
+ATF_TC(exit0_without_probe_is_broken);
+ATF_TC_HEAD(exit0_without_probe_is_broken, tc)
+{
+	head(tc, "An adapter that exits 0 without running the probe is not a pass");
+}
+ATF_TC_BODY(exit0_without_probe_is_broken, tc)
+{
+	struct sp_run *r = run(tc, "hostile", "exit0");
+	CHECK_BROKEN(r, "exited 0 without running the probe: no output");
+	check_nothing_left(r);
+}
+
+ATF_TC(garbage_is_rejected);
+ATF_TC_HEAD(garbage_is_rejected, tc)
+{
+	head(tc, "Output that is not the probe's report (no header with this run's nonce) is "
+		 "rejected, even when it ends in 'end'");
+}
+ATF_TC_BODY(garbage_is_rejected, tc)
+{
+	struct sp_run *r = run(tc, "hostile", "garbage");
+	CHECK_BROKEN(r, "not the probe's: first line 'Hello from a sandbox");
+	ATF_CHECK(sp_get(r, "ids.uid") == NULL);
+	check_nothing_left(r);
+}
+
+ATF_TC(bad_describe_is_refused);
+ATF_TC_HEAD(bad_describe_is_refused, tc)
+{
+	head(tc, "An adapter whose describe is not key=value lines is refused with the line "
+		 "quoted, although its run works");
+}
+ATF_TC_BODY(bad_describe_is_refused, tc)
+{
+	struct sp_config c;
+	struct sp_description d;
+	char err[1024];
+	config(tc, "hostile", "bad-describe", &c);
+	ATF_CHECK(sp_describe(&c, &d, err, sizeof err) != 0);
+	ATF_CHECK_MSG(atf_utils_grep_string("describe is malformed: line 1 'This adapter", err),
+		      "reason: %s", err);
+	struct sp_run *r = run(tc, "hostile", "bad-describe");
+	ATF_CHECK_MSG(r->verdict == SP_VERDICT_OK, "run verdict %d: %s", (int)r->verdict,
+		      r->reason);
+	check_nothing_left(r);
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, null_control_is_ok);
+	ATF_TP_ADD_TC(tp, hang_is_timed_out);
+	ATF_TP_ADD_TC(tp, flood_is_capped);
+	ATF_TP_ADD_TC(tp, setsid_survivor_is_killed);
+	ATF_TP_ADD_TC(tp, exit0_without_probe_is_broken);
+	ATF_TP_ADD_TC(tp, garbage_is_rejected);
+	ATF_TP_ADD_TC(tp, bad_describe_is_refused);
+	return atf_no_error();
+}
