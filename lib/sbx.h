@@ -185,6 +185,7 @@ int sbx_exec(const struct sbx_config *cfg, char *const argv[], struct sbx_error 
 struct sbx_proc {
 	pid_t pid;      /* the sandbox's init (pid 1 inside), or the command without a pid ns */
 	int pidfd;      /* pidfd of pid, or -1 */
+	int statusfd;   /* the init writes the command's status here before it exits */
 	sigset_t saved; /* the caller's signal mask, restored by sbx_wait() */
 };
 
@@ -198,9 +199,13 @@ struct sbx_proc {
  */
 int sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *proc,
 	      struct sbx_error *err);
-/* Waits for the sandbox, forwarding the same signals to it.  Returns the exit status as a shell
- * shows it (0-255; 128+N for a death by signal N). */
+/* Waits for the sandbox, forwarding the same signals to it, and reaps its init.  Returns the exit
+ * status as a shell shows it (0-255; 128+N for a death by signal N). */
 int sbx_wait(struct sbx_proc *proc);
+/* The same, but returns as soon as the init has reported the command's status, without waiting
+ * for the kernel to tear the namespaces down (the init may still be exiting; it stays a child of
+ * the caller until reaped).  For launchers that exit right after. */
+int sbx_wait_status(struct sbx_proc *proc);
 /* sbx_spawn + sbx_wait.  Returns the status, or -errno with *err filled. */
 int sbx_run(const struct sbx_config *cfg, char *const argv[], struct sbx_error *err);
 

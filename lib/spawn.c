@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -44,6 +45,7 @@ struct child {
 	const struct sbx_config *cfg;
 	char *const *argv;
 	int errfd;    /* write end of the error pipe */
+	int statusfd; /* write end of the status pipe */
 	int syncfd;   /* read end: the parent has written the id maps; -1 if the child does */
 	int parentfd; /* pidfd of the launcher, for die-with-parent; -1 */
 	uid_t uid;
@@ -132,6 +134,7 @@ run_init(struct child *c)
 		child_fail(c, &e, 125);
 	}
 	if (w == 0) {
+		close(c->statusfd);
 		sigprocmask(SIG_SETMASK, c->saved, NULL);
 		sbx_exec(cfg, c->argv, &e);
 		bool exec_step = strcmp(e.step, "exec") == 0;
@@ -155,9 +158,18 @@ run_init(struct child *c)
 		}
 		int st;
 		pid_t p;
-		while ((p = waitpid(-1, &st, WNOHANG)) > 0)
-			if (p == w)
-				_exit(status_code(st));
+		while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+			if (p != w)
+				continue;
+			/* Reported before exiting: the launcher need not wait for the
+			 * namespaces to be torn down, which happens in our exit. */
+			int code = status_code(st);
+			ssize_t n;
+			do
+				n = write(c->statusfd, &code, sizeof(code));
+			while (n < 0 && errno == EINTR);
+			_exit(code);
+		}
 	}
 }
 
@@ -198,6 +210,7 @@ sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *pro
 {
 	proc->pid = -1;
 	proc->pidfd = -1;
+	proc->statusfd = -1;
 	sigemptyset(&proc->saved);
 	int r = sbx_check(cfg, err);
 	if (r < 0)
@@ -208,13 +221,21 @@ sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *pro
 	bool parent_maps =
 	    (ns & SBX_NS_USER) && (cfg->setgroups_allow || (cfg->testing & SBX_TESTING_SETGROUPS));
 
-	int errp[2], syncp[2] = {-1, -1};
-	if (pipe2(errp, O_CLOEXEC) < 0)
+	int errp[2], syncp[2] = {-1, -1}, statp[2];
+	if (pipe2(statp, O_CLOEXEC) < 0)
 		return sbx_fail(err, errno, "pipe", "", NULL);
+	if (pipe2(errp, O_CLOEXEC) < 0) {
+		r = sbx_fail(err, errno, "pipe", "", NULL);
+		close(statp[0]);
+		close(statp[1]);
+		return r;
+	}
 	if (parent_maps && pipe2(syncp, O_CLOEXEC) < 0) {
 		r = sbx_fail(err, errno, "pipe", "", NULL);
 		close(errp[0]);
 		close(errp[1]);
+		close(statp[0]);
+		close(statp[1]);
 		return r;
 	}
 	int parentfd = die_with_parent(cfg) ? (int)syscall(SYS_pidfd_open, getpid(), 0) : -1;
@@ -239,11 +260,13 @@ sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *pro
 				     0, 0);
 	if (pid == 0) {
 		close(errp[0]);
+		close(statp[0]);
 		cleanup_close(&syncp[1]);
 		struct child c = {
 		    .cfg = cfg,
 		    .argv = argv,
 		    .errfd = errp[1],
+		    .statusfd = statp[1],
 		    .syncfd = syncp[0],
 		    .parentfd = parentfd,
 		    .uid = uid,
@@ -254,11 +277,13 @@ sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *pro
 	}
 	int clone_errno = errno;
 	close(errp[1]);
+	close(statp[1]);
 	cleanup_close(&syncp[0]);
 	cleanup_close(&parentfd);
 	cleanup_close(&leakfd);
 	if (pid < 0) {
 		sigprocmask(SIG_SETMASK, &proc->saved, NULL);
+		close(statp[0]);
 		close(errp[0]);
 		cleanup_close(&syncp[1]);
 		r = sbx_ns_fail(err, clone_errno, ns);
@@ -272,6 +297,7 @@ sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *pro
 		close(syncp[1]);
 		if (r < 0) {
 			close(errp[0]);
+			close(statp[0]);
 			reap(pid);
 			cleanup_close(&pidfd);
 			sigprocmask(SIG_SETMASK, &proc->saved, NULL);
@@ -292,8 +318,10 @@ sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *pro
 		if (strcmp(rec.step, "exec") == 0) {
 			proc->pid = pid;
 			proc->pidfd = pidfd;
+			proc->statusfd = statp[0];
 			return -rec.err;
 		}
+		close(statp[0]);
 		reap(pid);
 		cleanup_close(&pidfd);
 		sigprocmask(SIG_SETMASK, &proc->saved, NULL);
@@ -301,37 +329,75 @@ sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *pro
 	}
 	proc->pid = pid;
 	proc->pidfd = pidfd;
+	proc->statusfd = statp[0];
 	return 0;
 }
 
-int
-sbx_wait(struct sbx_proc *proc)
+static int
+wait_common(struct sbx_proc *proc, bool reap_init)
 {
 	if (!proc || proc->pid <= 0)
 		return -EINVAL;
 	sigset_t set;
 	fwd_set(&set);
-	int st = 0;
-	for (;;) {
-		pid_t p = waitpid(proc->pid, &st, WNOHANG);
-		if (p == proc->pid)
-			break;
-		if (p < 0 && errno != EINTR) {
-			st = -1;
+	sigdelset(&set, SIGCHLD);
+	int sfd __attribute__((cleanup(cleanup_close))) =
+	    signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	int code = -1;
+	while (proc->statusfd >= 0) {
+		struct pollfd p[2] = {{.fd = proc->statusfd, .events = POLLIN},
+				      {.fd = sfd, .events = POLLIN}};
+		if (poll(p, sfd >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
 			break;
 		}
-		siginfo_t si;
-		int sig = sigwaitinfo(&set, &si);
+		struct signalfd_siginfo si;
 		/* A terminal's signals (SI_KERNEL) reach the init directly: it is in our
 		 * process group.  Forward only what was sent to us alone. */
-		if (sig > 0 && sig != SIGCHLD && si.si_code != SI_KERNEL)
-			kill(proc->pid, sig);
+		while (sfd >= 0 && read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			if (si.ssi_code != SI_KERNEL)
+				kill(proc->pid, (int)si.ssi_signo);
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			int c;
+			ssize_t n;
+			do
+				n = read(proc->statusfd, &c, sizeof(c));
+			while (n < 0 && errno == EINTR);
+			if (n == (ssize_t)sizeof(c))
+				code = c;
+			break;
+		}
+	}
+	cleanup_close(&proc->statusfd);
+	proc->statusfd = -1;
+	int st = 0;
+	if (code < 0 || reap_init) {
+		pid_t p;
+		while ((p = waitpid(proc->pid, &st, 0)) < 0 && errno == EINTR)
+			;
+		if (code < 0)
+			code = p == proc->pid ? status_code(st) : 255;
+		proc->pid = -1;
+	} else if (waitpid(proc->pid, &st, WNOHANG) == proc->pid) {
+		proc->pid = -1;
 	}
 	sigprocmask(SIG_SETMASK, &proc->saved, NULL);
 	cleanup_close(&proc->pidfd);
 	proc->pidfd = -1;
-	proc->pid = -1;
-	return st < 0 ? 255 : status_code(st);
+	return code;
+}
+
+int
+sbx_wait(struct sbx_proc *proc)
+{
+	return wait_common(proc, true);
+}
+
+int
+sbx_wait_status(struct sbx_proc *proc)
+{
+	return wait_common(proc, false);
 }
 
 int

@@ -339,14 +339,14 @@ main(int argc, char **argv)
 	if (r < 0) {
 		dprintf(STDERR_FILENO, "sbx-run: %s\n", sbx_error_format(&err, buf, sizeof(buf)));
 		if (proc.pid > 0) {
-			int st = sbx_wait(&proc);
+			int st = sbx_wait_status(&proc);
 			sbx_config_free(cfg);
 			return st;
 		}
 		sbx_config_free(cfg);
 		return EXIT_SETUP;
 	}
-	int st = sbx_wait(&proc);
+	int st = sbx_wait_status(&proc);
 	sbx_config_free(cfg);
 	return st;
 }
