@@ -284,6 +284,7 @@ on_probe_line(struct sp_exec *x, const char *line)
 	bool end = strcmp(line, "end") == 0;
 	int rc;
 	r->out_len = x->out_len;
+	r->adapter_pid = x->pid;
 	if (end)
 		parse_report(r);
 	else

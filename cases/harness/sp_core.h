@@ -145,6 +145,7 @@ struct sp_run {
 	char reason[2048]; /* for SETUP_FAILED and BROKEN: what happened, in words */
 
 	/* the adapter process */
+	pid_t adapter_pid; /* valid while hooks run (lifecycle cases signal or kill it) */
 	int wstatus;
 	bool exited, timed_out, output_capped;
 	char *out; /* adapter stdout, NUL-terminated; parsed in place (heap, SP_OUTPUT_CAP + 1) */

@@ -6,10 +6,17 @@
  */
 #include "probe.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /*
@@ -38,4 +45,122 @@ sp_verb_escape_chroot(const struct sp_verb_call *v)
 		sp_kv(v, "chroot-dot", "%s", chroot(".") == 0 ? "ok" : sp_errname(errno));
 	}
 	return sp_probe_file_canary(v, canary, sp_opt("canary.file.id"));
+}
+
+/* chw00t #1: the same with a descriptor of the working directory saved before the chroot. */
+int
+sp_verb_escape_chroot_fd(const struct sp_verb_call *v)
+{
+	const char *dir = sp_probe_dir(), *canary = sp_opt("canary.file");
+	if (dir == NULL || canary == NULL)
+		return sp_cannot(v, "needs the dir= option and the file canary");
+	char target[4096];
+	snprintf(target, sizeof target, "%s/empty", dir);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return sp_cannot(v, "open '%s': %s", dir, sp_errname(errno));
+	if (chroot(target) != 0) {
+		sp_kv(v, "chroot", "%s", sp_errname(errno));
+	} else {
+		sp_kv(v, "chroot", "ok");
+		if (fchdir(fd) == 0)
+			for (int i = 0; i < 64; i++)
+				if (chdir("..") != 0)
+					break;
+		sp_kv(v, "chroot-dot", "%s", chroot(".") == 0 ? "ok" : sp_errname(errno));
+	}
+	close(fd);
+	return sp_probe_file_canary(v, canary, sp_opt("canary.file.id"));
+}
+
+/*
+ * chw00t #3: /proc/PID/root and /proc/PID/cwd of every visible process; a process whose root is
+ * outside the sandbox leads to the file canary through its root.  Read-only (stat, open O_RDONLY).
+ */
+int
+sp_verb_escape_proc_roots(const struct sp_verb_call *v)
+{
+	const char *canary = sp_opt("canary.file"), *id = sp_opt("canary.file.id");
+	if (canary == NULL)
+		return sp_cannot(v, "needs the file canary");
+	DIR *d = opendir("/proc");
+	if (d == NULL)
+		return sp_cannot(v, "opendir /proc: %s", sp_errname(errno));
+	unsigned tried = 0;
+	char via[64] = "";
+	for (struct dirent *e; (e = readdir(d)) != NULL && !via[0];) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		char path[8192], up[200] = "";
+		struct stat st;
+		/* through its root; and from its cwd, `..` past our root when the cwd is outside */
+		for (int i = 0; i < 48; i++)
+			strcat(up, "../");
+		snprintf(path, sizeof path, "/proc/%s/root%s", e->d_name, canary);
+		tried++;
+		if (stat(path, &st) == 0 && sp_id_matches(id, &st))
+			snprintf(via, sizeof via, "/proc/%.16s/root", e->d_name);
+		snprintf(path, sizeof path, "/proc/%s/cwd/%s%s", e->d_name, up, canary + 1);
+		if (!via[0] && stat(path, &st) == 0 && sp_id_matches(id, &st))
+			snprintf(via, sizeof via, "/proc/%.16s/cwd", e->d_name);
+	}
+	closedir(d);
+	sp_kv(v, "tried", "%u", tried);
+	sp_kv(v, "reached", "%d", via[0] != '\0');
+	sp_kv(v, "how", "%s", via[0] ? via : "none");
+	return SP_OBSERVED;
+}
+
+/*
+ * Can the sandboxed process create a user namespace (nested)?  Tried in a forked child, which
+ * exits at once: nothing changes for the probe.  A chrooted process is refused by the kernel
+ * (EPERM), which Chromium relies on ("CannotRegainPrivileges").
+ */
+int
+sp_verb_userns_nest(const struct sp_verb_call *v)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return sp_cannot(v, "fork: %s", sp_errname(errno));
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUSER) == 0 ? 0 : (errno & 0xff));
+	int st;
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return sp_cannot(v, "child did not exit");
+	sp_kv(v, "result", "%s", WEXITSTATUS(st) == 0 ? "ok" : sp_errname(WEXITSTATUS(st)));
+	return SP_OBSERVED;
+}
+
+/* PTRACE_SEIZE of the canary process: success is the reach (it never stops the canary). */
+int
+sp_verb_ptrace_canary(const struct sp_verb_call *v)
+{
+	const char *pid = sp_opt("canary.pid");
+	if (pid == NULL)
+		return sp_cannot(v, "the harness planted no canary.pid");
+	long r = ptrace(PTRACE_SEIZE, (pid_t)atoi(pid), NULL, NULL);
+	int e = errno;
+	if (r == 0)
+		ptrace(PTRACE_DETACH, (pid_t)atoi(pid), NULL, NULL);
+	sp_kv(v, "reached", "%d", r == 0);
+	sp_kv(v, "how", "%s", r == 0 ? "seized" : sp_errname(e));
+	return SP_OBSERVED;
+}
+
+/* process_vm_readv of one byte at address 0 of the canary: EFAULT proves access, ESRCH/EPERM not.
+ */
+int
+sp_verb_vmread_canary(const struct sp_verb_call *v)
+{
+	const char *pid = sp_opt("canary.pid");
+	if (pid == NULL)
+		return sp_cannot(v, "the harness planted no canary.pid");
+	char byte;
+	struct iovec local = {&byte, 1}, remote = {NULL, 1};
+	ssize_t r = process_vm_readv((pid_t)atoi(pid), &local, 1, &remote, 1, 0);
+	int e = errno;
+	bool reached = r >= 0 || e == EFAULT;
+	sp_kv(v, "reached", "%d", reached);
+	sp_kv(v, "how", "%s", r >= 0 ? "read" : sp_errname(e));
+	return SP_OBSERVED;
 }

@@ -2,6 +2,7 @@
 /* Files and file systems: statfs, stat, /, working directory, opening for writing. */
 #include "probe.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -128,5 +129,56 @@ sp_verb_open_write(const struct sp_verb_call *v)
 	} else {
 		sp_kv(v, "result", "%s", sp_errname(errno));
 	}
+	return SP_OBSERVED;
+}
+
+/* A small file's content (first 4 KiB), lines joined by ';'. */
+int
+sp_verb_read(const struct sp_verb_call *v)
+{
+	char buf[4096];
+	ssize_t n = sp_read_file(v->arg, buf, sizeof buf);
+	if (n < 0) {
+		sp_kv(v, "errno", "%s", sp_errname((int)-n));
+		return SP_OBSERVED;
+	}
+	for (char *p = buf; *p; p++)
+		if (*p == '\n')
+			*p = p[1] ? ';' : '\0';
+	sp_kv(v, "content", "%s", buf);
+	return SP_OBSERVED;
+}
+
+/* Directory entries as NAME:TYPE (d dir, f file, c chr, b blk, l link, p fifo, s sock, ? other). */
+int
+sp_verb_readdir(const struct sp_verb_call *v)
+{
+	DIR *d = opendir(v->arg);
+	if (d == NULL) {
+		sp_kv(v, "errno", "%s", sp_errname(errno));
+		return SP_OBSERVED;
+	}
+	char list[8192] = "";
+	size_t o = 0;
+	unsigned count = 0;
+	for (struct dirent *e; (e = readdir(d)) != NULL;) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char t = e->d_type == DT_DIR    ? 'd'
+			 : e->d_type == DT_REG  ? 'f'
+			 : e->d_type == DT_CHR  ? 'c'
+			 : e->d_type == DT_BLK  ? 'b'
+			 : e->d_type == DT_LNK  ? 'l'
+			 : e->d_type == DT_FIFO ? 'p'
+			 : e->d_type == DT_SOCK ? 's'
+						: '?';
+		count++;
+		if (o + strlen(e->d_name) + 4 < sizeof list)
+			o += (size_t)snprintf(list + o, sizeof list - o, "%s%s:%c", o ? "," : "",
+					      e->d_name, t);
+	}
+	closedir(d);
+	sp_kv(v, "count", "%u", count);
+	sp_kv(v, "entries", "%s", list);
 	return SP_OBSERVED;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char *const ns_types[] = {"user", "mnt", "pid", "uts", "ipc", "net", "cgroup", "time"};
 
@@ -35,6 +36,26 @@ host_inode(const char *type)
  * the harness runs, so equal inodes mean the same namespace.  The nsfs device is the same for all
  * namespaces, so the inode alone is compared.
  */
+bool
+sp_ns_private(const char *type)
+{
+	unsigned long host = host_inode(type), self = sp_ns_inode(type);
+	return host != 0 && self != 0 && host != self;
+}
+
+const char *
+sp_scratch_dir(void)
+{
+	static char dir[4096];
+	const char *pd = sp_probe_dir();
+	if (pd != NULL) {
+		snprintf(dir, sizeof dir, "%s/scratch", pd);
+		if (access(dir, W_OK) == 0)
+			return dir;
+	}
+	return sp_ns_private("mnt") && access("/tmp", W_OK) == 0 ? "/tmp" : NULL;
+}
+
 bool
 sp_ns_differs_from_host(const struct sp_verb_call *v, const char *type)
 {

@@ -67,6 +67,15 @@ ssize_t sp_read_file(const char *path, char *buf, size_t size);
  */
 bool sp_ns_differs_from_host(const struct sp_verb_call *v, const char *type);
 
+/* Quietly: is this process's namespace TYPE known to differ from the host's? */
+bool sp_ns_private(const char *type);
+
+/*
+ * A directory the probe may create things in: DIR/scratch when writable (the harness made it),
+ * else /tmp when the mount namespace is known not to be the host's; NULL when there is none.
+ */
+const char *sp_scratch_dir(void);
+
 /* This process's namespace inode of TYPE from /proc/self/ns, or 0 with errno set. */
 unsigned long sp_ns_inode(const char *type);
 
@@ -108,6 +117,15 @@ int sp_verb_net(const struct sp_verb_call *v);
 int sp_verb_canary(const struct sp_verb_call *v);
 int sp_verb_kill_all(const struct sp_verb_call *v);
 int sp_verb_escape_chroot(const struct sp_verb_call *v);
+int sp_verb_escape_chroot_fd(const struct sp_verb_call *v);
+int sp_verb_escape_proc_roots(const struct sp_verb_call *v);
+int sp_verb_userns_nest(const struct sp_verb_call *v);
+int sp_verb_ptrace_canary(const struct sp_verb_call *v);
+int sp_verb_vmread_canary(const struct sp_verb_call *v);
+int sp_verb_syscall(const struct sp_verb_call *v);
+int sp_verb_mknod(const struct sp_verb_call *v);
+int sp_verb_read(const struct sp_verb_call *v);
+int sp_verb_readdir(const struct sp_verb_call *v);
 
 /* Is the file canary at PATH with identity ID reachable from here?  Prints reached= and how=. */
 int sp_probe_file_canary(const struct sp_verb_call *v, const char *path, const char *id);
