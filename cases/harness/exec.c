@@ -274,7 +274,7 @@ child(struct sp_exec *x, int in_r, int out_w, int err_w, int errpipe)
 		goto fail;
 	for (size_t i = 0; x->env[i]; i++)
 		putenv((char *)(uintptr_t)x->env[i]);
-	execv(x->argv[0], (char *const *)(uintptr_t)x->argv);
+	execv(x->path, (char *const *)(uintptr_t)x->argv);
 fail:;
 	int e = errno;
 	if (write(errpipe, &e, sizeof e) != sizeof e)
@@ -305,6 +305,10 @@ sp_exec(struct sp_exec *x)
 	x->leftovers[0] = '\0';
 	x->n_leftovers = 0;
 
+	/* The child runs in /, so a relative adapter path is resolved here. */
+	snprintf(x->path, sizeof x->path, "%s", x->argv[0]);
+	if (x->argv[0][0] != '/' && realpath(x->argv[0], x->path) == NULL)
+		snprintf(x->path, sizeof x->path, "%s", x->argv[0]);
 	/* Orphans of the adapter (setsid daemons) are re-parented to us, so none escapes. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) ||

@@ -22,6 +22,7 @@ struct sp_exec {
 	char *out; /* caller's buffer of out_cap + 1 bytes */
 	size_t out_cap;
 	/* out */
+	char path[4096]; /* argv[0], absolute */
 	pid_t pid;
 	int stdin_fd; /* our end of the adapter's stdin; closed when the run ends */
 	size_t out_len;

@@ -94,6 +94,37 @@ ATF_TC_BODY(null_control_is_ok, tc)
 	check_nothing_left(r);
 }
 
+ATF_TC(canaries_reached_under_null);
+ATF_TC_HEAD(canaries_reached_under_null, tc)
+{
+	head(tc, "Every canary is planted, reached by the probe through the null adapter (which "
+		 "isolates nothing), seen touched where touching shows, and removed afterwards");
+}
+ATF_TC_BODY(canaries_reached_under_null, tc)
+{
+	struct sp_config c;
+	static struct sp_run r;
+	const unsigned all = SP_CANARY_FILE | SP_CANARY_TMP | SP_CANARY_ABSTRACT | SP_CANARY_TCP |
+			     SP_CANARY_SYSV | SP_CANARY_KEY | SP_CANARY_ENV | SP_CANARY_PID;
+	const struct sp_opts o = {
+	    .verbs = {"canary:file", "canary:tmp", "canary:abstract", "canary:tcp", "canary:sysv",
+		      "canary:key", "canary:env", "canary:pid"},
+	    .canaries = all,
+	};
+	config(tc, "adapters", "null", &c);
+	ATF_REQUIRE_MSG(sp_run(&c, &o, &r) == 0, "harness: %s", r.reason);
+	ATF_REQUIRE_MSG(r.verdict == SP_VERDICT_OK, "verdict %d: %s", (int)r.verdict, r.reason);
+	for (unsigned bit = 1; bit & all; bit <<= 1) {
+		char key[64], m[512];
+		snprintf(key, sizeof key, "canary:%s.reached", sp_canary_name(bit));
+		ATF_CHECK_MSG(sp_is(&r, key, "1"), "%s is %s", key, sp_show(&r, key, m, sizeof m));
+		ATF_CHECK(!sp_canary_unreached(&r, bit, m, sizeof m));
+	}
+	ATF_CHECK_MSG(sp_canary_state(&r, SP_CANARY_ABSTRACT)->touched, "abstract not touched");
+	ATF_CHECK_MSG(sp_canary_state(&r, SP_CANARY_TCP)->touched, "tcp not touched");
+	check_nothing_left(&r);
+}
+
 ATF_TC(hang_is_timed_out);
 ATF_TC_HEAD(hang_is_timed_out, tc)
 {
@@ -183,6 +214,7 @@ ATF_TC_BODY(bad_describe_is_refused, tc)
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, null_control_is_ok);
+	ATF_TP_ADD_TC(tp, canaries_reached_under_null);
 	ATF_TP_ADD_TC(tp, hang_is_timed_out);
 	ATF_TP_ADD_TC(tp, flood_is_capped);
 	ATF_TP_ADD_TC(tp, setsid_survivor_is_killed);
