@@ -355,6 +355,9 @@ sp_exec(struct sp_exec *x)
 			break;
 		struct pollfd p[3] = {{ofd, POLLIN, 0}, {efd, POLLIN, 0}, {pfd, POLLIN, 0}};
 		long long until = x->exited ? drain_until : deadline;
+		/* without a pidfd, the exit is noticed by polling waitpid every 50 ms */
+		if (pfd < 0 && !x->exited && until - now > 50)
+			until = now + 50;
 		int r = poll(p, 3, (int)(until - now > 0 ? until - now : 0));
 		if (r < 0 && errno != EINTR)
 			break;
