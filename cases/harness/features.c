@@ -32,7 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/msg.h>
 #include <sys/prctl.h>
@@ -93,20 +92,20 @@ sp_feature_name(enum sp_feature f)
 /* The namespace types, in the order sandboxes need them (systemd's namespace_info[] idea). */
 struct ns_type {
 	enum sp_feature feat;
+	int flag;
 	const char *name; /* entry in /proc/self/ns and middle of user.max_<name>_namespaces */
 	const char *flag_name;
-	int flag;
 };
 
 static const struct ns_type ns_types[] = {
-    {SP_FEAT_USERNS, "user", "CLONE_NEWUSER", CLONE_NEWUSER},
-    {SP_FEAT_MNTNS, "mnt", "CLONE_NEWNS", CLONE_NEWNS},
-    {SP_FEAT_PIDNS, "pid", "CLONE_NEWPID", CLONE_NEWPID},
-    {SP_FEAT_NETNS, "net", "CLONE_NEWNET", CLONE_NEWNET},
-    {SP_FEAT_UTSNS, "uts", "CLONE_NEWUTS", CLONE_NEWUTS},
-    {SP_FEAT_IPCNS, "ipc", "CLONE_NEWIPC", CLONE_NEWIPC},
-    {SP_FEAT_CGROUPNS, "cgroup", "CLONE_NEWCGROUP", CLONE_NEWCGROUP},
-    {SP_FEAT_TIMENS, "time", "CLONE_NEWTIME", CLONE_NEWTIME},
+    {SP_FEAT_USERNS, CLONE_NEWUSER, "user", "CLONE_NEWUSER"},
+    {SP_FEAT_MNTNS, CLONE_NEWNS, "mnt", "CLONE_NEWNS"},
+    {SP_FEAT_PIDNS, CLONE_NEWPID, "pid", "CLONE_NEWPID"},
+    {SP_FEAT_NETNS, CLONE_NEWNET, "net", "CLONE_NEWNET"},
+    {SP_FEAT_UTSNS, CLONE_NEWUTS, "uts", "CLONE_NEWUTS"},
+    {SP_FEAT_IPCNS, CLONE_NEWIPC, "ipc", "CLONE_NEWIPC"},
+    {SP_FEAT_CGROUPNS, CLONE_NEWCGROUP, "cgroup", "CLONE_NEWCGROUP"},
+    {SP_FEAT_TIMENS, CLONE_NEWTIME, "time", "CLONE_NEWTIME"},
 };
 #define N_NS_TYPES (sizeof(ns_types) / sizeof(ns_types[0]))
 
@@ -210,16 +209,15 @@ write_text(const char *path, const char *text)
 static long
 status_field(const char *key)
 {
-	char buf[4096];
-	size_t klen = strlen(key);
+	char buf[4096], want[64];
+	const char *at;
 
-	if (read_text("/proc/self/status", buf, sizeof(buf)) < 0)
+	buf[0] = '\n';
+	if (read_text("/proc/self/status", buf + 1, sizeof(buf) - 1) < 0)
 		return -1;
-	for (char *line = buf; line && *line;
-	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
-		if (strncmp(line, key, klen) == 0 && line[klen] == ':')
-			return strtol(line + klen + 1, NULL, 10);
-	return -1;
+	snprintf(want, sizeof(want), "\n%s:", key);
+	at = strstr(buf, want);
+	return at ? strtol(at + strlen(want), NULL, 10) : -1;
 }
 
 static bool
@@ -241,14 +239,20 @@ has_cap(int cap)
 static bool
 in_initial_userns(void)
 {
-	char buf[256];
-	unsigned long a, b, c;
+	static const char *const want[] = {"0", "0", "4294967295"};
+	char buf[256], *p = buf, *end;
 
-	if (read_text("/proc/self/uid_map", buf, sizeof(buf)) < 0)
+	if (read_text("/proc/self/uid_map", buf, sizeof(buf)) < 0 || strchr(buf, '\n'))
 		return false;
-	if (sscanf(buf, "%lu %lu %lu", &a, &b, &c) != 3)
-		return false;
-	return a == 0 && b == 0 && c == 4294967295UL && !strchr(buf, '\n');
+	for (size_t i = 0; i < 3; i++) {
+		unsigned long v;
+		errno = 0;
+		v = strtoul(p, &end, 10);
+		if (errno || end == p || v != strtoul(want[i], NULL, 10))
+			return false;
+		p = end;
+	}
+	return true;
 }
 
 static bool
@@ -284,6 +288,7 @@ struct child_msg {
 	int stage;
 	int err;
 	long val;
+	uint64_t bits;
 	int errs[MSG_ERRS]; /* per-syscall errnos of a multi-syscall probe */
 };
 
@@ -1106,12 +1111,11 @@ check_tiocsti(struct sp_feature_status *st)
 	long v;
 	int r = read_long("/proc/sys/dev/tty/legacy_tiocsti", &v);
 
-	if (r == -ENOENT)
-		set_available(st); /* before 6.2 TIOCSTI is always allowed */
-	else if (r < 0)
+	/* No sysctl (before 6.2): TIOCSTI is always allowed. */
+	if (r < 0 && r != -ENOENT)
 		set_missing(st, SP_FEAT_LEGACY_TIOCSTI, "reading dev.tty.legacy_tiocsti: %s",
 			    strerror(-r));
-	else if (v == 0)
+	else if (r == 0 && v == 0)
 		set_missing(st, SP_FEAT_LEGACY_TIOCSTI, "dev.tty.legacy_tiocsti=0");
 	else
 		set_available(st);
@@ -1354,7 +1358,7 @@ child_lsm_list(const void *arg, struct child_msg *m)
 		return fail(m, STAGE_OP, errno);
 	for (long i = 0; i < n && i < 64; i++)
 		if (ids[i] >= 100 && ids[i] < 164)
-			m->val |= 1L << (ids[i] - 100);
+			m->bits |= UINT64_C(1) << (ids[i] - 100);
 	return 0;
 }
 
@@ -1374,7 +1378,7 @@ gather_lsm(struct report *r)
 		return;
 	r->lsm_source = "lsm_list_modules(2)";
 	for (size_t i = 0; i < 64; i++) {
-		if (!(m.val & (1L << i)))
+		if (!(m.bits & (UINT64_C(1) << i)))
 			continue;
 		if (i < sizeof(lsm_ids) / sizeof(lsm_ids[0]))
 			len += (size_t)snprintf(r->lsm + len, sizeof(r->lsm) - len, "%s%s",

@@ -88,7 +88,7 @@ run_quiet(char *const argv[])
 	pid = fork();
 	ATF_REQUIRE(pid != -1);
 	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		if (null >= 0) {
 			dup2(null, 0);
 			dup2(null, 1);
@@ -430,7 +430,7 @@ ATF_TC_BODY(report_json_is_valid, tc)
 	json = report(SP_REPORT_JSON);
 	kv = report(SP_REPORT_KV);
 	ATF_REQUIRE(json[0] == '{' && json[strlen(json) - 2] == '}');
-	f = fopen("report.json", "w");
+	f = fopen("report.json", "we");
 	ATF_REQUIRE(f != NULL);
 	fputs(json, f);
 	ATF_REQUIRE(fclose(f) == 0);
@@ -442,7 +442,7 @@ ATF_TC_BODY(report_json_is_valid, tc)
 		pid_t pid;
 
 		keys = malloc(cap);
-		ATF_REQUIRE(keys != NULL && pipe(p) == 0);
+		ATF_REQUIRE(keys != NULL && pipe2(p, O_CLOEXEC) == 0);
 		pid = fork();
 		ATF_REQUIRE(pid != -1);
 		if (pid == 0) {
@@ -483,7 +483,7 @@ ATF_TC_HEAD(cgroup_layout_matches_mountinfo, tc)
 }
 ATF_TC_BODY(cgroup_layout_matches_mountinfo, tc)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "r");
+	FILE *f = fopen("/proc/self/mountinfo", "re");
 	bool v1 = false, v2_root = false, v2_unified = false, v2 = false;
 	struct sp_feature_status s1, s2;
 	char line[4096], mnt[1024], fstype[64];
