@@ -27,6 +27,7 @@ KDIR=$top/$BUILD/kernels
 HERE=$top/ci/kernels
 GUEST_PREFIX=/opt/sandproof
 GUEST_USER=sandproof
+GUEST_PROGRAMS="kyua bash unshare nsenter setpriv"
 CHECK_USER=${SANDPROOF_CHECK_USER:-sandproof-check}
 ADAPTER=${SANDPROOF_ADAPTER:-ref}
 ALL_VARIANTS="default kernel.unprivileged_userns_clone=0 user.max_user_namespaces=0"
@@ -176,8 +177,11 @@ build_common_initramfs() {
 	# Debug information is most of the size and nothing in the guest reads it.
 	find "$root$GUEST_PREFIX" -type f -perm -u+x -exec strip --strip-debug {} + 2>/dev/null
 	install -m 755 "$(command -v busybox)" "$root/usr/bin/busybox"
-	install -m 755 "$(command -v kyua)" "$root/usr/bin/kyua"
-	install -m 755 /bin/bash "$root/usr/bin/bash"
+	# Real programs where busybox's applets differ: kyua, bash for scripts, and util-linux's
+	# namespace tools (busybox unshare has no --time or --cgroup; cases compare against unshare(1)).
+	for a in $GUEST_PROGRAMS; do
+		install -m 755 "$(command -v "$a")" "$root/usr/bin/$a" || return 1
+	done
 	cp -a /usr/share/kyua "$root/usr/share/"
 	# Every dynamic ELF file: its libraries and the loader, at the paths ldd names.
 	while IFS= read -r f; do
