@@ -88,8 +88,6 @@ describe_end(const struct sp_exec *x, char *buf, size_t size)
 static bool
 judge_exec(struct sp_run *r, const struct sp_exec *x, const char *what, int timeout_ms)
 {
-	char err1[256];
-	first_line(x->err, err1, sizeof err1);
 	if (x->exec_errno) {
 		broken(r, "cannot execute adapter '%s': %s", x->argv[0], strerror(x->exec_errno));
 		return false;
@@ -105,7 +103,6 @@ judge_exec(struct sp_run *r, const struct sp_exec *x, const char *what, int time
 		       what, (int)x->out_cap);
 		return false;
 	}
-	(void)err1;
 	return true;
 }
 
