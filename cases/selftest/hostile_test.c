@@ -125,6 +125,58 @@ ATF_TC_BODY(canaries_reached_under_null, tc)
 	check_nothing_left(&r);
 }
 
+struct hook_log {
+	const struct sp_config *c;
+	unsigned calls[2]; /* [0] at end, [1] at sync */
+	bool seen_at_sync;
+	enum sp_verdict nested;
+	bool nested_seen;
+};
+
+/* At the sync point: the probe is alive and seen; at the end: run a second sandbox meanwhile. */
+static int
+hook(struct sp_run *r, unsigned n, void *arg)
+{
+	struct hook_log *log = arg;
+	log->calls[n ? 1 : 0]++;
+	if (n == 1)
+		log->seen_at_sync = r->outside.seen && r->outside.pid > 0;
+	if (n == 0) {
+		static struct sp_run inner;
+		const struct sp_opts o = {.verbs = {"ids"}};
+		if (sp_run(log->c, &o, &inner) == 0) {
+			log->nested = inner.verdict;
+			log->nested_seen = inner.outside.seen;
+		}
+		sp_run_free(&inner);
+	}
+	return 0;
+}
+
+ATF_TC(hooks_and_nested_runs);
+ATF_TC_HEAD(hooks_and_nested_runs, tc)
+{
+	head(tc, "The hook runs at each sync point and at the end while the probe is alive and "
+		 "seen from outside, and a second run can be made from it");
+}
+ATF_TC_BODY(hooks_and_nested_runs, tc)
+{
+	struct sp_config c;
+	static struct sp_run r;
+	struct hook_log log = {.c = &c, .nested = SP_VERDICT_BROKEN};
+	const struct sp_opts o = {.verbs = {"ids", "sync", "ns"}, .hook = hook, .hook_arg = &log};
+	config(tc, "adapters", "null", &c);
+	ATF_REQUIRE_MSG(sp_run(&c, &o, &r) == 0, "harness: %s", r.reason);
+	ATF_CHECK_MSG(r.verdict == SP_VERDICT_OK, "verdict %d: %s", (int)r.verdict, r.reason);
+	ATF_CHECK_MSG(log.calls[1] == 1 && log.calls[0] == 1, "hook calls: %u at sync, %u at end",
+		      log.calls[1], log.calls[0]);
+	ATF_CHECK_MSG(log.seen_at_sync, "the probe was not seen from outside at the sync point");
+	ATF_CHECK_MSG(log.nested == SP_VERDICT_OK && log.nested_seen, "the nested run: verdict %d",
+		      (int)log.nested);
+	ATF_CHECK(sp_get(&r, "ns.user") != NULL);
+	check_nothing_left(&r);
+}
+
 ATF_TC(hang_is_timed_out);
 ATF_TC_HEAD(hang_is_timed_out, tc)
 {
@@ -215,6 +267,7 @@ ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, null_control_is_ok);
 	ATF_TP_ADD_TC(tp, canaries_reached_under_null);
+	ATF_TP_ADD_TC(tp, hooks_and_nested_runs);
 	ATF_TP_ADD_TC(tp, hang_is_timed_out);
 	ATF_TP_ADD_TC(tp, flood_is_capped);
 	ATF_TP_ADD_TC(tp, setsid_survivor_is_killed);
