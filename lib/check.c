@@ -37,12 +37,12 @@ sbx_check(const struct sbx_config *cfg, struct sbx_error *err)
 		return sbx_fail(err, EINVAL, "mounts", "", "mount steps need a mount namespace");
 	if (!(ns & SBX_NS_USER)) {
 		/* Without a user namespace there is no map: the ids are the caller's. */
-		if (cfg->uid != geteuid())
+		if (cfg->uid_set && cfg->uid != geteuid())
 			return sbx_fail(err, EINVAL, "uid", "",
 					"uid %u is outside the map: without a "
 					"user namespace the uid stays %u",
 					(unsigned)cfg->uid, (unsigned)geteuid());
-		if (cfg->gid != getegid())
+		if (cfg->gid_set && cfg->gid != getegid())
 			return sbx_fail(err, EINVAL, "gid", "",
 					"gid %u is outside the map: without a "
 					"user namespace the gid stays %u",

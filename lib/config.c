@@ -145,6 +145,7 @@ sbx_config_set_uid(struct sbx_config *cfg, uid_t inside)
 	if (inside == (uid_t)-1)
 		return config_fail(cfg, EINVAL, "uid", "4294967295", "not a valid user id");
 	cfg->uid = inside;
+	cfg->uid_set = true;
 	return 0;
 }
 
@@ -154,6 +155,7 @@ sbx_config_set_gid(struct sbx_config *cfg, gid_t inside)
 	if (inside == (gid_t)-1)
 		return config_fail(cfg, EINVAL, "gid", "4294967295", "not a valid group id");
 	cfg->gid = inside;
+	cfg->gid_set = true;
 	return 0;
 }
 

@@ -52,8 +52,10 @@ struct sbx_rlimit {
 struct sbx_config {
 	unsigned ns;
 	unsigned testing;
-	uid_t uid;
+	uid_t uid; /* inside, when uid_set; else 0 with a user namespace, the caller's without */
 	gid_t gid;
+	bool uid_set;
+	bool gid_set;
 	bool setgroups_allow;
 	const char *rootfs; /* NULL: fresh tmpfs */
 	const char *hostname;

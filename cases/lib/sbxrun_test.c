@@ -1,0 +1,881 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * sbx-run, checked by what the kernel shows inside the sandbox (the static `observe` helper
+ * prints it as key=value lines) and outside (mount table, processes, exit status, stderr).
+ * Each strict-profile property has a negative control: the --testing-disable option that
+ * switches that one protection off must make the same check fail.
+ */
+#include "libtest.h"
+
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+static struct lt_out O;
+static char host_mounts_before[1 << 16], host_mounts_after[1 << 16];
+
+#define CASE(name, text)                                                                           \
+	ATF_TC(name);                                                                              \
+	ATF_TC_HEAD(name, tc)                                                                      \
+	{                                                                                          \
+		atf_tc_set_md_var(tc, "descr", text);                                              \
+		atf_tc_set_md_var(tc, "X-property", #name);                                        \
+	}                                                                                          \
+	ATF_TC_BODY(name, tc)
+
+/* sbx-run OPTS --ro-bind SRCDIR /sbt -- /sbt/observe ARGS; fails unless it exits 0. */
+static const char *
+observe(const atf_tc_t *tc, const char *const *opts, const char *const *args)
+{
+	char *argv[96];
+	size_t n = 0;
+	lt_require_userns();
+	argv[n++] = LT_UNCONST(lt_sbx_run(tc));
+	for (size_t i = 0; opts && opts[i] && n < 80; i++)
+		argv[n++] = LT_UNCONST(opts[i]);
+	argv[n++] = LT_UNCONST("--ro-bind");
+	argv[n++] = LT_UNCONST(lt_srcdir(tc));
+	argv[n++] = LT_UNCONST("/sbt");
+	argv[n++] = LT_UNCONST("--");
+	argv[n++] = LT_UNCONST("/sbt/observe");
+	for (size_t i = 0; args && args[i] && n < 94; i++)
+		argv[n++] = LT_UNCONST(args[i]);
+	argv[n] = NULL;
+	lt_exec(argv, &O);
+	ATF_REQUIRE_MSG(O.status == 0, "sbx-run exited %d; stderr: %s", O.status,
+			lt_oneline(O.err));
+	return O.out;
+}
+#define OBS(tc, ...) observe(tc, (const char *const[]){__VA_ARGS__, NULL}, NULL)
+#define OBS0(tc) observe(tc, NULL, NULL)
+
+/* sbx-run ARGS... with its output in O; returns the exit status. */
+static int
+run(const atf_tc_t *tc, const char *const *args)
+{
+	char *argv[64];
+	size_t n = 0;
+	argv[n++] = LT_UNCONST(lt_sbx_run(tc));
+	for (size_t i = 0; args[i] && n < 63; i++)
+		argv[n++] = LT_UNCONST(args[i]);
+	argv[n] = NULL;
+	return lt_exec(argv, &O);
+}
+#define RUN(tc, ...) run(tc, (const char *const[]){__VA_ARGS__, NULL})
+
+static void
+expect_field(const char *out, const char *key, const char *want)
+{
+	ATF_CHECK_STREQ_MSG(LT_KV(out, key), want, "%s", key);
+}
+
+/* ---- strict profile ------------------------------------------------------------------- */
+
+CASE(uid_maps_caller_to_root, "the caller's uid is mapped to uid 0 inside, one id")
+{
+	char want[64];
+	const char *out = OBS0(tc);
+	snprintf(want, sizeof(want), "0 %u 1", (unsigned)getuid());
+	expect_field(out, "uid", "0");
+	expect_field(out, "uid_map", want);
+}
+
+CASE(gid_maps_caller_to_root, "the caller's gid is mapped to gid 0 inside, one id")
+{
+	char want[64];
+	const char *out = OBS0(tc);
+	snprintf(want, sizeof(want), "0 %u 1", (unsigned)getgid());
+	expect_field(out, "gid", "0");
+	expect_field(out, "gid_map", want);
+}
+
+CASE(setgroups_is_denied, "/proc/self/setgroups is deny")
+{
+	expect_field(OBS0(tc), "setgroups", "deny");
+}
+
+CASE(tmp_is_private_tmpfs, "/tmp is a fresh tmpfs, without the host's files")
+{
+	const char *out = observe(tc, NULL, (const char *const[]){"--write", "/tmp/x", NULL});
+	expect_field(out, "tmp_magic", "0x1021994");
+	expect_field(out, "writable./tmp/x", "1");
+}
+
+CASE(root_is_tmpfs_and_host_root_is_gone,
+     "/ is a tmpfs and no host path outside the binds is reachable")
+{
+	const char *out = OBS0(tc);
+	expect_field(out, "root_magic", "0x1021994");
+	ATF_CHECK_MSG(strstr(LT_KV(out, "root_entries"), "work") == NULL, "host /work visible");
+	ATF_CHECK_MSG(strstr(out, "mount=/work") == NULL, "host mounts visible");
+}
+
+CASE(host_pids_are_invisible, "/proc shows only the sandbox: the init (1) and the command (2)")
+{
+	const char *out = OBS0(tc);
+	expect_field(out, "pid", "2");
+	expect_field(out, "ppid", "1");
+	expect_field(out, "proc_pids", "2");
+	expect_field(out, "proc_magic", "0x9fa0");
+}
+
+CASE(system_dirs_are_read_only, "/usr and /etc are read-only binds")
+{
+	const char *out = observe(tc, NULL, (const char *const[]){"--write", "/usr/.sbx", NULL});
+	ATF_CHECK(strncmp(LT_KV(out, "writable./usr/.sbx"), "0 ", 2) == 0);
+	ATF_CHECK(strstr(out, "mount=/usr ro,") != NULL);
+	ATF_CHECK(strstr(out, "mount=/etc ro,") != NULL);
+}
+
+CASE(merged_usr_links_are_recreated, "a host /bin symlink is the same symlink inside")
+{
+	char host[PATH_MAX];
+	ssize_t n = readlink("/bin", host, sizeof(host) - 1);
+	if (n < 0)
+		atf_tc_skip("host /bin is not a symlink (no merged /usr)");
+	host[n] = '\0';
+	expect_field(OBS0(tc), "bin_link", host);
+}
+
+CASE(sys_is_absent, "the strict profile has no /sys")
+{
+	ATF_CHECK(strstr(LT_KV(OBS0(tc), "root_entries"), "sys") == NULL);
+}
+
+CASE(dev_is_minimal, "/dev holds only the harmless nodes, a private devpts, shm and links")
+{
+	const char *out = OBS0(tc);
+	expect_field(out, "dev_entries",
+		     "fd,full,null,ptmx,pts,random,shm,stderr,stdin,stdout,tty,urandom,zero");
+	ATF_CHECK(strstr(out, "mount=/dev/pts ") != NULL);
+}
+
+CASE(capabilities_are_dropped, "every capability set is empty")
+{
+	const char *out = OBS0(tc);
+	static const char *const sets[] = {"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"};
+	for (size_t i = 0; i < 5; i++)
+		expect_field(out, sets[i], "0000000000000000");
+}
+
+CASE(no_new_privs_is_set, "NoNewPrivs is 1")
+{
+	expect_field(OBS0(tc), "NoNewPrivs", "1");
+}
+
+CASE(command_leads_a_new_session, "the command is the leader of its own session")
+{
+	const char *out = OBS0(tc);
+	ATF_CHECK_STREQ(LT_KV(out, "sid"), LT_KV(out, "pid"));
+}
+
+CASE(environment_is_clean, "only PATH, TERM and HOME=/ reach the command")
+{
+	setenv("SBX_SECRET", "leak", 1);
+	const char *out = OBS0(tc);
+	unsetenv("SBX_SECRET");
+	ATF_CHECK(strstr(out, "env.SBX_SECRET") == NULL);
+	expect_field(out, "env.HOME", "/");
+	ATF_CHECK(lt_kv(out, "env.PATH", (char[16]){0}, 16) != NULL);
+}
+
+CASE(inherited_fds_are_closed, "a descriptor the caller leaks is not open in the command")
+{
+	int fd = open("/", O_RDONLY | O_DIRECTORY); /* deliberately inheritable */
+	ATF_REQUIRE(fd >= 0);
+	const char *out = OBS0(tc);
+	close(fd);
+	expect_field(out, "fds", "");
+}
+
+CASE(every_namespace_is_new, "user mnt pid uts ipc net cgroup differ from the caller's")
+{
+	static const char *const ns[] = {"user", "mnt", "pid", "uts", "ipc", "net", "cgroup"};
+	const char *out = OBS0(tc);
+	for (size_t i = 0; i < 7; i++) {
+		char key[32];
+		snprintf(key, sizeof(key), "ns.%s", ns[i]);
+		ATF_CHECK_MSG(strcmp(LT_KV(out, key), lt_own_ns(ns[i])) != 0, "%s is shared",
+			      ns[i]);
+	}
+}
+
+CASE(network_has_only_loopback, "the network namespace holds only lo")
+{
+	expect_field(OBS0(tc), "netdevs", "lo");
+}
+
+CASE(host_mount_table_is_unchanged, "the host's mountinfo is the same before and after")
+{
+	lt_read_file("/proc/self/mountinfo", host_mounts_before, sizeof(host_mounts_before));
+	OBS(tc, "--tmpfs", "/scratch", "--bind", lt_srcdir(tc), "/tmp/b");
+	lt_read_file("/proc/self/mountinfo", host_mounts_after, sizeof(host_mounts_after));
+	ATF_CHECK_STREQ(host_mounts_before, host_mounts_after);
+}
+
+/* ---- init, exit status, signals ------------------------------------------------------- */
+
+CASE(exit_status_is_the_commands, "sbx-run exits with the command's status")
+{
+	lt_require_userns();
+	ATF_CHECK_EQ(RUN(tc, "--", "/bin/sh", "-c", "exit 3"), 3);
+}
+
+CASE(signal_death_is_128_plus_n, "a command killed by signal N gives 128+N")
+{
+	lt_require_userns();
+	ATF_CHECK_EQ(RUN(tc, "--", "/bin/sh", "-c", "kill -9 $$"), 137);
+}
+
+CASE(missing_command_exits_127, "a command that is not found gives 127 and one line")
+{
+	lt_require_userns();
+	ATF_CHECK_EQ(RUN(tc, "--", "no-such-command-sbx"), 127);
+	ATF_CHECK(strstr(O.err, "sbx-run: exec 'no-such-command-sbx': No such file") == O.err);
+}
+
+CASE(non_executable_exits_126, "a command that cannot be executed gives 126")
+{
+	lt_require_userns();
+	ATF_CHECK_EQ(RUN(tc, "--", "/etc/passwd"), 126);
+	ATF_CHECK(strstr(O.err, "sbx-run: exec '/etc/passwd': Permission denied") == O.err);
+}
+
+CASE(init_reaps_orphans, "orphans re-parented to the init are reaped: no zombie remains")
+{
+	lt_require_userns();
+	ATF_CHECK_EQ(RUN(tc, "--", "/bin/sh", "-c",
+			 "/bin/sh -c '/bin/sleep 0.1 &'; /bin/sleep 0.5; "
+			 "grep -l '^State:.*Z' /proc/[0-9]*/status | wc -l"),
+		     0);
+	ATF_CHECK_STREQ(O.out, "0\n");
+}
+
+static pid_t
+start_bg(const atf_tc_t *tc, const char *const *args, int *outfd)
+{
+	int p[2];
+	ATF_REQUIRE(pipe2(p, O_CLOEXEC) == 0);
+	char *argv[32];
+	size_t n = 0;
+	argv[n++] = LT_UNCONST(lt_sbx_run(tc));
+	for (size_t i = 0; args[i] && n < 31; i++)
+		argv[n++] = LT_UNCONST(args[i]);
+	argv[n] = NULL;
+	fflush(NULL);
+	pid_t pid = fork();
+	ATF_REQUIRE(pid >= 0);
+	if (pid == 0) {
+		dup2(p[1], 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(p[1]);
+	*outfd = p[0];
+	return pid;
+}
+
+static void
+read_line(int fd, char *buf, size_t size)
+{
+	size_t n = 0;
+	while (n + 1 < size) {
+		ssize_t r = read(fd, buf + n, 1);
+		if (r <= 0 || buf[n] == '\n')
+			break;
+		n++;
+	}
+	buf[n] = '\0';
+}
+
+CASE(sigterm_is_forwarded, "SIGTERM to sbx-run reaches the command through the init")
+{
+	int fd, st;
+	char line[64];
+	lt_require_userns();
+	pid_t pid = start_bg(tc,
+			     (const char *const[]){"--", "/bin/sh", "-c",
+						   "trap 'exit 42' TERM; echo ready; "
+						   "/bin/sleep 30 & wait",
+						   NULL},
+			     &fd);
+	read_line(fd, line, sizeof(line));
+	ATF_REQUIRE_STREQ(line, "ready");
+	kill(pid, SIGTERM);
+	ATF_REQUIRE(waitpid(pid, &st, 0) == pid);
+	close(fd);
+	ATF_CHECK_EQ(lt_status_code(st), 42);
+}
+
+/* The outer pids of the processes whose parent is ppid. */
+static int
+children_of(pid_t ppid, pid_t *out, int max)
+{
+	DIR *d = opendir("/proc");
+	int n = 0;
+	struct dirent *de;
+	while (d && (de = readdir(d)) && n < max) {
+		int pid = atoi(de->d_name);
+		char path[64], stat[512];
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		if (!lt_read_file(path, stat, sizeof(stat)))
+			continue;
+		char *rp = strrchr(stat, ')');
+		int pp = 0;
+		if (rp && sscanf(rp + 2, "%*c %d", &pp) == 1 && pp == ppid)
+			out[n++] = pid;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static bool
+alive(pid_t pid)
+{
+	char path[64], stat[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (!lt_read_file(path, stat, sizeof(stat)))
+		return false;
+	char *rp = strrchr(stat, ')');
+	return rp && rp[2] != 'Z' && rp[2] != 'X';
+}
+
+/* Starts `sbx-run OPTS -- sleep 60`, kills sbx-run with SIGKILL, and reports whether the
+ * sandbox's processes are still alive 3 s later (they are killed in the negative control). */
+static bool
+sandbox_survives_launcher(const atf_tc_t *tc, const char *opt)
+{
+	int fd;
+	char line[64];
+	pid_t init[4], cmd[4];
+	const char *const with[] = {opt, "--", "/bin/sh", "-c", "echo ready; exec /bin/sleep 60",
+				    NULL};
+	const char *const *args = opt ? with : with + 1;
+	pid_t pid = start_bg(tc, args, &fd);
+	read_line(fd, line, sizeof(line));
+	ATF_REQUIRE_STREQ(line, "ready");
+	int ni = children_of(pid, init, 4);
+	ATF_REQUIRE_EQ(ni, 1);
+	int nc = children_of(init[0], cmd, 4);
+	ATF_REQUIRE_EQ(nc, 1);
+	kill(pid, SIGKILL);
+	ATF_REQUIRE(waitpid(pid, NULL, 0) == pid);
+	close(fd);
+	for (int i = 0; i < 300 && (alive(init[0]) || alive(cmd[0])); i++)
+		usleep(10000);
+	bool survived = alive(cmd[0]);
+	if (survived) {
+		kill(cmd[0], SIGKILL);
+		kill(init[0], SIGKILL);
+	}
+	return survived;
+}
+
+CASE(sandbox_dies_with_launcher, "when sbx-run is killed, the init and the command die")
+{
+	lt_require_userns();
+	ATF_CHECK(!sandbox_survives_launcher(tc, NULL));
+}
+
+/* ---- options --------------------------------------------------------------------------- */
+
+CASE(rootfs_becomes_the_root, "--rootfs DIR is the root: its files are there, the host's not")
+{
+	const char *dir = lt_scratch("rootfs");
+	char marker[2 * PATH_MAX + 16];
+	snprintf(marker, sizeof(marker), "%s/marker", dir);
+	ATF_REQUIRE(close(open(marker, O_CREAT | O_WRONLY | O_CLOEXEC, 0644)) == 0);
+	const char *out = OBS(tc, "--rootfs", dir);
+	ATF_CHECK(strstr(LT_KV(out, "root_entries"), "marker") != NULL);
+	ATF_CHECK(strstr(LT_KV(out, "root_entries"), "usr") == NULL);
+}
+
+CASE(bind_is_writable_and_shared, "--bind SRC DST: writes inside appear in SRC")
+{
+	const char *dir = lt_scratch("shared");
+	char path[2 * PATH_MAX + 16];
+	observe(tc, (const char *const[]){"--bind", dir, "/data", NULL},
+		(const char *const[]){"--write", "/data/new", NULL});
+	snprintf(path, sizeof(path), "%s/new", dir);
+	ATF_CHECK(access(path, F_OK) == 0);
+}
+
+CASE(ro_bind_covers_submounts, "--ro-bind makes the bind and every submount read-only")
+{
+	const char *out = OBS(tc, "--ro-bind", "/", "/host");
+	int n = 0;
+	for (const char *l = strstr(out, "mount=/host"); l; l = strstr(l + 1, "mount=/host")) {
+		const char *sp = strchr(l, ' ');
+		ATF_CHECK_MSG(sp && strncmp(sp + 1, "ro", 2) == 0, "writable: %.80s", l);
+		n++;
+	}
+	ATF_CHECK_MSG(n > 1, "no submount under /host (%d mounts)", n);
+}
+
+CASE(bind_into_tmp_is_not_hidden, "a bind under /tmp is applied after the profile's tmpfs")
+{
+	const char *dir = lt_scratch("intotmp");
+	char marker[2 * PATH_MAX + 16];
+	snprintf(marker, sizeof(marker), "%s/seen", dir);
+	ATF_REQUIRE(close(open(marker, O_CREAT | O_WRONLY | O_CLOEXEC, 0644)) == 0);
+	const char *out = OBS(tc, "--ro-bind", dir, "/tmp/in");
+	ATF_CHECK(strstr(out, "mount=/tmp/in ro,") != NULL);
+}
+
+CASE(dev_bind_keeps_devices, "--dev-bind leaves device nodes usable, --bind makes them nodev")
+{
+	const char *out = observe(tc,
+				  (const char *const[]){"--dev-bind", "/dev/null", "/dn", "--bind",
+							"/dev/null", "/bn", NULL},
+				  (const char *const[]){"--write", "/dn", "--write", "/bn", NULL});
+	expect_field(out, "writable./dn", "1");
+	ATF_CHECK(strncmp(LT_KV(out, "writable./bn"), "0 ", 2) == 0);
+}
+
+CASE(tmpfs_has_the_given_size, "--tmpfs DST:SIZE mounts a tmpfs of that size")
+{
+	lt_require_userns();
+	ATF_REQUIRE_EQ(RUN(tc, "--tmpfs", "/scratch:1m", "--", "/bin/sh", "-c",
+			   "stat -f -c '%t %b %S' /scratch"),
+		       0);
+	unsigned long blocks = 0, bsize = 0;
+	char magic[32];
+	ATF_REQUIRE(sscanf(O.out, "%31s %lu %lu", magic, &blocks, &bsize) == 3);
+	ATF_CHECK_STREQ(magic, "1021994");
+	ATF_CHECK_EQ(blocks * bsize, 1024UL * 1024UL);
+}
+
+CASE(sys_option_mounts_read_only_sysfs, "--sys mounts a read-only /sys")
+{
+	const char *out = OBS(tc, "--sys");
+	ATF_CHECK(strstr(out, "mount=/sys ro,") != NULL);
+}
+
+CASE(share_net_keeps_host_network, "--share-net keeps the caller's network namespace only")
+{
+	const char *out = OBS(tc, "--share-net");
+	ATF_CHECK_STREQ(LT_KV(out, "ns.net"), lt_own_ns("net"));
+	ATF_CHECK(strcmp(LT_KV(out, "ns.uts"), lt_own_ns("uts")) != 0);
+}
+
+CASE(share_ns_keeps_that_namespace, "--share ipc|uts|cgroup keeps exactly that namespace")
+{
+	static const char *const ns[] = {"ipc", "uts", "cgroup"};
+	for (size_t i = 0; i < 3; i++) {
+		const char *out = OBS(tc, "--share", ns[i]);
+		char key[32];
+		snprintf(key, sizeof(key), "ns.%s", ns[i]);
+		ATF_CHECK_STREQ_MSG(LT_KV(out, key), lt_own_ns(ns[i]), "%s", ns[i]);
+		ATF_CHECK(strcmp(LT_KV(out, "ns.net"), lt_own_ns("net")) != 0);
+	}
+}
+
+CASE(share_pid_shows_host_pids, "--share-pid keeps the caller's pid namespace")
+{
+	const char *out = OBS(tc, "--share-pid");
+	ATF_CHECK_STREQ(LT_KV(out, "ns.pid"), lt_own_ns("pid"));
+	ATF_CHECK(strcmp(LT_KV(out, "pid"), "2") != 0);
+}
+
+CASE(unshare_time_creates_time_ns, "--unshare-time gives a new time namespace")
+{
+	if (access("/proc/self/ns/time", F_OK) != 0)
+		atf_tc_skip("the kernel lacks time namespaces (no /proc/self/ns/time)");
+	const char *out = OBS(tc, "--unshare-time");
+	ATF_CHECK(strcmp(LT_KV(out, "ns.time"), lt_own_ns("time")) != 0);
+}
+
+CASE(hostname_is_set, "--hostname NAME is what uname(2) shows inside")
+{
+	expect_field(OBS(tc, "--hostname", "sbx-box"), "hostname", "sbx-box");
+}
+
+CASE(uid_and_gid_inside_are_configurable, "--uid/--gid choose the ids the caller maps to")
+{
+	char want[64];
+	const char *out = OBS(tc, "--uid", "1234", "--gid", "4321");
+	expect_field(out, "uid", "1234");
+	expect_field(out, "gid", "4321");
+	snprintf(want, sizeof(want), "1234 %u 1", (unsigned)getuid());
+	expect_field(out, "uid_map", want);
+}
+
+CASE(cap_keep_keeps_only_that_capability, "--cap-keep CAP_NET_RAW keeps bit 13 alone")
+{
+	const char *out = OBS(tc, "--cap-keep", "CAP_NET_RAW");
+	expect_field(out, "CapEff", "0000000000002000");
+	expect_field(out, "CapBnd", "0000000000002000");
+	expect_field(out, "CapAmb", "0000000000002000");
+}
+
+CASE(env_options_apply, "--setenv, --unsetenv and --keep-env change the environment")
+{
+	setenv("SBX_KEEP", "kept", 1);
+	const char *out =
+	    OBS(tc, "--setenv", "A", "1", "--keep-env", "SBX_KEEP", "--unsetenv", "HOME");
+	unsetenv("SBX_KEEP");
+	expect_field(out, "env.A", "1");
+	expect_field(out, "env.SBX_KEEP", "kept");
+	ATF_CHECK(strstr(out, "env.HOME=") == NULL);
+}
+
+CASE(chdir_sets_working_directory, "--chdir DIR is the command's cwd")
+{
+	expect_field(OBS(tc, "--chdir", "/usr"), "cwd", "/usr");
+}
+
+CASE(verbose_logs_each_step, "-v logs one line per step on stderr")
+{
+	OBS(tc, "-v");
+	ATF_CHECK(strstr(O.err, "sbx-run: write uid_map ") != NULL);
+	ATF_CHECK(strstr(O.err, "sbx-run: pivot_root ") != NULL);
+	ATF_CHECK(strstr(O.err, "sbx-run: drop capabilities") != NULL);
+}
+
+CASE(help_and_version, "--help documents the options, --version the version")
+{
+	ATF_CHECK_EQ(RUN(tc, "--help"), 0);
+	ATF_CHECK(strstr(O.out, "--testing-disable") != NULL);
+	ATF_CHECK(strstr(O.out, "--ro-bind") != NULL);
+	ATF_CHECK_EQ(RUN(tc, "--version"), 0);
+	ATF_CHECK(strncmp(O.out, "sbx-run ", 8) == 0);
+}
+
+/* ---- bad input: one line, 125, nothing left behind ------------------------------------ */
+
+/* Runs sbx-run ARGS in an empty scratch dir (also its TMPDIR) and checks the exit status, that
+ * stderr is exactly one line starting with `want`, that the host's mounts did not change, and
+ * that no process and no file was left. */
+static void
+bad_input(const atf_tc_t *tc, const char *want, const char *const *args)
+{
+	const char *dir = lt_scratch("bad");
+	char tmpdir[2 * PATH_MAX + 16], leftovers[512];
+	char *env[] = {tmpdir, NULL};
+	char *argv[64];
+	size_t n = 0;
+	snprintf(tmpdir, sizeof(tmpdir), "TMPDIR=%s", dir);
+	argv[n++] = LT_UNCONST(lt_sbx_run(tc));
+	for (size_t i = 0; args[i] && n < 63; i++)
+		argv[n++] = LT_UNCONST(args[i]);
+	argv[n] = NULL;
+	lt_read_file("/proc/self/mountinfo", host_mounts_before, sizeof(host_mounts_before));
+	lt_exec_full(argv, dir, env, -1, NULL, NULL, &O);
+	lt_read_file("/proc/self/mountinfo", host_mounts_after, sizeof(host_mounts_after));
+	ATF_CHECK_EQ_MSG(O.status, 125, "exit %d, stderr: %s", O.status, lt_oneline(O.err));
+	ATF_CHECK_MSG(strncmp(O.err, want, strlen(want)) == 0, "stderr '%s' does not start '%s'",
+		      lt_oneline(O.err), want);
+	ATF_CHECK_MSG(strchr(O.err, '\n') == O.err + strlen(O.err) - 1, "not one line: %s",
+		      lt_oneline(O.err));
+	ATF_CHECK_STREQ(host_mounts_before, host_mounts_after);
+	ATF_CHECK_EQ_MSG(lt_leftover_processes(leftovers, sizeof(leftovers)), 0, "left:%s",
+			 leftovers);
+	ATF_CHECK_EQ(lt_dir_entries(dir), 0);
+}
+#define BAD(tc, want, ...) bad_input(tc, want, (const char *const[]){__VA_ARGS__, NULL})
+
+CASE(bad_missing_rootfs, "a missing --rootfs is refused before anything is created")
+{
+	BAD(tc, "sbx-run: rootfs '/nonexistent-sbx': No such file or directory", "--rootfs",
+	    "/nonexistent-sbx", "--", "/bin/true");
+}
+
+CASE(bad_missing_bind_source, "a missing bind source is refused")
+{
+	BAD(tc, "sbx-run: ro-bind '/nonexistent-sbx': No such file or directory", "--ro-bind",
+	    "/nonexistent-sbx", "/x", "--", "/bin/true");
+}
+
+CASE(bad_relative_destination, "a relative destination is refused")
+{
+	BAD(tc, "sbx-run: bind 'relative': Invalid argument (destination must be an absolute path)",
+	    "--bind", "/usr", "relative", "--", "/bin/true");
+}
+
+CASE(bad_dotdot_destination, "'..' in a destination is refused")
+{
+	BAD(tc, "sbx-run: tmpfs '/a/../etc': Invalid argument ('..' is not allowed", "--tmpfs",
+	    "/a/../etc", "--", "/bin/true");
+}
+
+CASE(bad_overlong_path, "a destination longer than PATH_MAX is refused")
+{
+	static char longpath[PATH_MAX + 64];
+	memset(longpath, 'a', sizeof(longpath) - 1);
+	longpath[0] = '/';
+	longpath[sizeof(longpath) - 1] = '\0';
+	BAD(tc, "sbx-run: bind '/aaa", "--bind", "/usr", longpath, "--", "/bin/true");
+	ATF_CHECK(strstr(O.err, "File name too long (path longer than PATH_MAX)") != NULL);
+}
+
+CASE(bad_unknown_capability, "an unknown capability name is refused")
+{
+	BAD(tc, "sbx-run: cap-keep 'CAP_NOPE': Invalid argument (unknown capability)", "--cap-keep",
+	    "CAP_NOPE", "--", "/bin/true");
+}
+
+CASE(bad_unknown_namespace, "an unknown namespace name is refused")
+{
+	BAD(tc, "sbx-run: share 'nope': Invalid argument (unknown namespace", "--share", "nope",
+	    "--", "/bin/true");
+}
+
+CASE(bad_id_outside_the_map, "an inside uid that cannot be mapped is refused")
+{
+	BAD(tc, "sbx-run: uid: Invalid argument (uid 4242 is outside the map", "--share", "user",
+	    "--uid", "4242", "--", "/bin/true");
+	BAD(tc, "sbx-run: uid '4294967295': Invalid argument", "--uid", "4294967295", "--",
+	    "/bin/true");
+}
+
+CASE(bad_unknown_option, "an unknown option is refused")
+{
+	BAD(tc, "sbx-run: unknown option '--nope'", "--nope", "--", "/bin/true");
+}
+
+CASE(bad_unknown_testing_feature, "an unknown --testing-disable feature is refused")
+{
+	BAD(tc, "sbx-run: testing-disable 'nope': Invalid argument", "--testing-disable=nope", "--",
+	    "/bin/true");
+}
+
+/* In the child just before exec: a user namespace whose max_user_namespaces is 0, so that
+ * sbx-run's own user namespace cannot be created (user.max_user_namespaces is per user
+ * namespace and writable by its owner, user_namespaces(7)). */
+static int
+forbid_userns(void *arg)
+{
+	(void)arg;
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	char map[64];
+	if (unshare(CLONE_NEWUSER) != 0) {
+		dprintf(2, "unshare(CLONE_NEWUSER): %s", strerror(errno));
+		return 1;
+	}
+	int fd = open("/proc/self/setgroups", O_WRONLY);
+	if (fd >= 0) {
+		(void)!write(fd, "deny", 4);
+		close(fd);
+	}
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
+	fd = open("/proc/self/uid_map", O_WRONLY);
+	if (fd < 0 || write(fd, map, strlen(map)) < 0)
+		return dprintf(2, "uid_map: %s", strerror(errno)), 1;
+	close(fd);
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
+	fd = open("/proc/self/gid_map", O_WRONLY);
+	if (fd < 0 || write(fd, map, strlen(map)) < 0)
+		return dprintf(2, "gid_map: %s", strerror(errno)), 1;
+	close(fd);
+	fd = open("/proc/sys/user/max_user_namespaces", O_WRONLY);
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		return dprintf(2, "max_user_namespaces not writable: %s", strerror(errno)), 1;
+	close(fd);
+	return 0;
+}
+
+CASE(bad_userns_cannot_be_created, "a user namespace that cannot be created names the sysctl")
+{
+	lt_require_userns();
+	char *argv[] = {LT_UNCONST(lt_sbx_run(tc)), LT_UNCONST("--"), LT_UNCONST("/bin/true"),
+			NULL};
+	lt_read_file("/proc/self/mountinfo", host_mounts_before, sizeof(host_mounts_before));
+	lt_exec_full(argv, NULL, NULL, -1, forbid_userns, NULL, &O);
+	if (O.status == LT_SKIP)
+		atf_tc_skip("cannot set up the restricted user namespace: %s", lt_oneline(O.err));
+	ATF_CHECK_EQ(O.status, 125);
+	ATF_CHECK_MSG(strstr(O.err,
+			     "sbx-run: create namespaces 'user,mount,pid,uts,ipc,net,cgroup'"
+			     ": No space left on device (user.max_user_namespaces=0)") == O.err,
+		      "stderr: %s", lt_oneline(O.err));
+	lt_read_file("/proc/self/mountinfo", host_mounts_after, sizeof(host_mounts_after));
+	ATF_CHECK_STREQ(host_mounts_before, host_mounts_after);
+}
+
+CASE(bad_not_root_without_userns, "without a user namespace, an unprivileged caller is told why")
+{
+	if (geteuid() == 0)
+		atf_tc_skip("needs an unprivileged user: root may create namespaces");
+	BAD(tc, "sbx-run: create namespaces", "--testing-disable=userns", "--", "/bin/true");
+	ATF_CHECK(strstr(O.err, "(not root") != NULL);
+}
+
+/* ---- negative controls: --testing-disable switches one protection off ----------------- */
+
+CASE(testing_disable_tmp_shows_host_tmp, "--testing-disable=tmp: /tmp is the host's, not tmpfs")
+{
+	char inside[8192], host[64];
+	snprintf(inside, sizeof(inside), "%s",
+		 LT_KV(OBS(tc, "--testing-disable=tmp"), "tmp_magic"));
+	lt_exec((char *const[]){"/usr/bin/stat", "-f", "-c", "0x%t", "/tmp", NULL}, &O);
+	snprintf(host, sizeof(host), "%.*s", (int)strcspn(O.out, "\n"), O.out);
+	ATF_CHECK_STREQ(inside, host);
+}
+
+CASE(testing_disable_caps_keeps_capabilities, "--testing-disable=caps: CapEff is not empty")
+{
+	ATF_CHECK(strcmp(LT_KV(OBS(tc, "--testing-disable=caps"), "CapEff"), "0000000000000000") !=
+		  0);
+}
+
+CASE(testing_disable_nnp_leaves_it_off, "--testing-disable=nnp: NoNewPrivs is 0")
+{
+	expect_field(OBS(tc, "--testing-disable=nnp"), "NoNewPrivs", "0");
+}
+
+CASE(testing_disable_new_session_keeps_session, "--testing-disable=new-session: sid is not pid")
+{
+	const char *out = OBS(tc, "--testing-disable=new-session");
+	ATF_CHECK(strcmp(LT_KV(out, "sid"), LT_KV(out, "pid")) != 0);
+}
+
+CASE(testing_disable_clearenv_passes_env, "--testing-disable=clearenv: the caller's env passes")
+{
+	setenv("SBX_SECRET", "leak", 1);
+	const char *out = OBS(tc, "--testing-disable=clearenv");
+	unsetenv("SBX_SECRET");
+	expect_field(out, "env.SBX_SECRET", "leak");
+}
+
+CASE(testing_disable_close_fds_leaks_host_root, "--testing-disable=close-fds: a host fd leaks")
+{
+	ATF_CHECK(strcmp(LT_KV(OBS(tc, "--testing-disable=close-fds"), "fds"), "") != 0);
+}
+
+CASE(testing_disable_proc_shows_host_pids, "--testing-disable=proc: the host's pids are visible")
+{
+	const char *out = OBS(tc, "--testing-disable=proc");
+	ATF_CHECK(atoi(LT_KV(out, "proc_pids")) > 2);
+}
+
+CASE(testing_disable_pidns_shares_pids, "--testing-disable=pidns: the pid namespace is shared")
+{
+	ATF_CHECK_STREQ(LT_KV(OBS(tc, "--testing-disable=pidns"), "ns.pid"), lt_own_ns("pid"));
+}
+
+CASE(testing_disable_netns_shares_network, "--testing-disable=netns: the network is shared")
+{
+	ATF_CHECK_STREQ(LT_KV(OBS(tc, "--testing-disable=netns"), "ns.net"), lt_own_ns("net"));
+}
+
+CASE(testing_disable_dev_shows_host_dev, "--testing-disable=dev: /dev is the host's")
+{
+	const char *out = OBS(tc, "--testing-disable=dev");
+	ATF_CHECK(strcmp(LT_KV(out, "dev_entries"),
+			 "fd,full,null,ptmx,pts,random,shm,stderr,stdin,stdout,tty,urandom,zero") !=
+		  0);
+}
+
+CASE(testing_disable_mntns_shows_host_root, "--testing-disable=mntns: the host's files show")
+{
+	char observe_path[2 * PATH_MAX];
+	lt_require_userns();
+	snprintf(observe_path, sizeof(observe_path), "%s/observe", lt_srcdir(tc));
+	ATF_REQUIRE_EQ(RUN(tc, "--testing-disable=mntns", "--", observe_path), 0);
+	ATF_CHECK_STREQ(LT_KV(O.out, "ns.mnt"), lt_own_ns("mnt"));
+}
+
+CASE(testing_disable_pivot_root_keeps_old_root, "--testing-disable=pivot-root: old root stays")
+{
+	const char *out = OBS(tc, "--testing-disable=pivot-root");
+	ATF_CHECK(strstr(out, "mount=/work") != NULL || atoi(LT_KV(out, "mounts")) > 20 ||
+		  strstr(out, "mount=/ ") != NULL);
+}
+
+CASE(testing_disable_userns_keeps_host_ids, "--testing-disable=userns: no uid map (root only)")
+{
+	lt_require_root("other namespaces without a user namespace need CAP_SYS_ADMIN");
+	expect_field(OBS(tc, "--testing-disable=userns"), "uid_map", "0 0 4294967295");
+}
+
+CASE(testing_disable_setgroups_deny_allows, "--testing-disable=setgroups-deny: allow (root only)")
+{
+	lt_require_root("only a privileged parent may write gid_map with setgroups allowed");
+	expect_field(OBS(tc, "--testing-disable=setgroups-deny"), "setgroups", "allow");
+}
+
+CASE(testing_disable_die_with_parent_survives, "--testing-disable=die-with-parent: it survives")
+{
+	lt_require_userns();
+	ATF_CHECK(sandbox_survives_launcher(tc, "--testing-disable=die-with-parent"));
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, uid_maps_caller_to_root);
+	ATF_TP_ADD_TC(tp, gid_maps_caller_to_root);
+	ATF_TP_ADD_TC(tp, setgroups_is_denied);
+	ATF_TP_ADD_TC(tp, tmp_is_private_tmpfs);
+	ATF_TP_ADD_TC(tp, root_is_tmpfs_and_host_root_is_gone);
+	ATF_TP_ADD_TC(tp, host_pids_are_invisible);
+	ATF_TP_ADD_TC(tp, system_dirs_are_read_only);
+	ATF_TP_ADD_TC(tp, merged_usr_links_are_recreated);
+	ATF_TP_ADD_TC(tp, sys_is_absent);
+	ATF_TP_ADD_TC(tp, dev_is_minimal);
+	ATF_TP_ADD_TC(tp, capabilities_are_dropped);
+	ATF_TP_ADD_TC(tp, no_new_privs_is_set);
+	ATF_TP_ADD_TC(tp, command_leads_a_new_session);
+	ATF_TP_ADD_TC(tp, environment_is_clean);
+	ATF_TP_ADD_TC(tp, inherited_fds_are_closed);
+	ATF_TP_ADD_TC(tp, every_namespace_is_new);
+	ATF_TP_ADD_TC(tp, network_has_only_loopback);
+	ATF_TP_ADD_TC(tp, host_mount_table_is_unchanged);
+	ATF_TP_ADD_TC(tp, exit_status_is_the_commands);
+	ATF_TP_ADD_TC(tp, signal_death_is_128_plus_n);
+	ATF_TP_ADD_TC(tp, missing_command_exits_127);
+	ATF_TP_ADD_TC(tp, non_executable_exits_126);
+	ATF_TP_ADD_TC(tp, init_reaps_orphans);
+	ATF_TP_ADD_TC(tp, sigterm_is_forwarded);
+	ATF_TP_ADD_TC(tp, sandbox_dies_with_launcher);
+	ATF_TP_ADD_TC(tp, rootfs_becomes_the_root);
+	ATF_TP_ADD_TC(tp, bind_is_writable_and_shared);
+	ATF_TP_ADD_TC(tp, ro_bind_covers_submounts);
+	ATF_TP_ADD_TC(tp, bind_into_tmp_is_not_hidden);
+	ATF_TP_ADD_TC(tp, dev_bind_keeps_devices);
+	ATF_TP_ADD_TC(tp, tmpfs_has_the_given_size);
+	ATF_TP_ADD_TC(tp, sys_option_mounts_read_only_sysfs);
+	ATF_TP_ADD_TC(tp, share_net_keeps_host_network);
+	ATF_TP_ADD_TC(tp, share_ns_keeps_that_namespace);
+	ATF_TP_ADD_TC(tp, share_pid_shows_host_pids);
+	ATF_TP_ADD_TC(tp, unshare_time_creates_time_ns);
+	ATF_TP_ADD_TC(tp, hostname_is_set);
+	ATF_TP_ADD_TC(tp, uid_and_gid_inside_are_configurable);
+	ATF_TP_ADD_TC(tp, cap_keep_keeps_only_that_capability);
+	ATF_TP_ADD_TC(tp, env_options_apply);
+	ATF_TP_ADD_TC(tp, chdir_sets_working_directory);
+	ATF_TP_ADD_TC(tp, verbose_logs_each_step);
+	ATF_TP_ADD_TC(tp, help_and_version);
+	ATF_TP_ADD_TC(tp, bad_missing_rootfs);
+	ATF_TP_ADD_TC(tp, bad_missing_bind_source);
+	ATF_TP_ADD_TC(tp, bad_relative_destination);
+	ATF_TP_ADD_TC(tp, bad_dotdot_destination);
+	ATF_TP_ADD_TC(tp, bad_overlong_path);
+	ATF_TP_ADD_TC(tp, bad_unknown_capability);
+	ATF_TP_ADD_TC(tp, bad_unknown_namespace);
+	ATF_TP_ADD_TC(tp, bad_id_outside_the_map);
+	ATF_TP_ADD_TC(tp, bad_unknown_option);
+	ATF_TP_ADD_TC(tp, bad_unknown_testing_feature);
+	ATF_TP_ADD_TC(tp, bad_userns_cannot_be_created);
+	ATF_TP_ADD_TC(tp, bad_not_root_without_userns);
+	ATF_TP_ADD_TC(tp, testing_disable_tmp_shows_host_tmp);
+	ATF_TP_ADD_TC(tp, testing_disable_caps_keeps_capabilities);
+	ATF_TP_ADD_TC(tp, testing_disable_nnp_leaves_it_off);
+	ATF_TP_ADD_TC(tp, testing_disable_new_session_keeps_session);
+	ATF_TP_ADD_TC(tp, testing_disable_clearenv_passes_env);
+	ATF_TP_ADD_TC(tp, testing_disable_close_fds_leaks_host_root);
+	ATF_TP_ADD_TC(tp, testing_disable_proc_shows_host_pids);
+	ATF_TP_ADD_TC(tp, testing_disable_pidns_shares_pids);
+	ATF_TP_ADD_TC(tp, testing_disable_netns_shares_network);
+	ATF_TP_ADD_TC(tp, testing_disable_dev_shows_host_dev);
+	ATF_TP_ADD_TC(tp, testing_disable_mntns_shows_host_root);
+	ATF_TP_ADD_TC(tp, testing_disable_pivot_root_keeps_old_root);
+	ATF_TP_ADD_TC(tp, testing_disable_userns_keeps_host_ids);
+	ATF_TP_ADD_TC(tp, testing_disable_setgroups_deny_allows);
+	ATF_TP_ADD_TC(tp, testing_disable_die_with_parent_survives);
+	return atf_no_error();
+}
