@@ -88,6 +88,8 @@ sp_adapter(const atf_tc_t *tc)
 static void
 require_claimed(const atf_tc_t *tc, const struct sp_description *d)
 {
+	if (!atf_tc_has_md_var(tc, "X-property"))
+		atf_tc_fail("harness: the case has no X-property (declare it with SP_CASE)");
 	const char *prop = atf_tc_get_md_var(tc, "X-property");
 	char group[64];
 	snprintf(group, sizeof group, "%.*s", (int)strcspn(prop, "."), prop);
