@@ -255,6 +255,39 @@ in_initial_userns(void)
 	return true;
 }
 
+/*
+ * Whether / is the root of a mount in /proc/self/mountinfo (field 5 is the mount point, relative
+ * to our root).  A chroot into a plain directory has no such mount.
+ */
+static bool
+root_is_mount(void)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096], mnt[8];
+	bool found = false;
+
+	if (!f)
+		return true; /* unknown: do not claim a chroot */
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%*s %*s %*s %*s %7s", mnt) == 1 && strcmp(mnt, "/") == 0;
+	fclose(f);
+	return found;
+}
+
+/*
+ * Our root differs from init's.  /proc/1/root is readable only with ptrace access to pid 1;
+ * without it, a root that is no mount's root is the tell-tale of a chroot into a directory.
+ */
+static bool
+chrooted(void)
+{
+	struct stat a, b;
+
+	if (stat("/", &a) == 0 && stat("/proc/1/root/", &b) == 0)
+		return a.st_dev != b.st_dev || a.st_ino != b.st_ino;
+	return !root_is_mount();
+}
+
 static bool
 under_seccomp_filter(void)
 {
@@ -485,19 +518,36 @@ explain_ns_errno(struct sp_feature_status *st, const struct ns_type *t, int err)
 		set_missing(st, t->feat, "user namespaces nested 32 deep, the kernel's limit");
 		return;
 	case EPERM:
+	case EACCES:
 		if (t->flag == CLONE_NEWUSER &&
 		    read_long("/proc/sys/kernel/unprivileged_userns_clone", &v) == 0 && v == 0 &&
 		    !has_cap(CAP_SYS_ADMIN)) {
 			set_missing(st, t->feat, "kernel.unprivileged_userns_clone=0");
 			return;
 		}
+		if (t->flag == CLONE_NEWUSER &&
+		    read_long("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", &v) == 0 &&
+		    v == 1 && !has_cap(CAP_SYS_ADMIN)) {
+			set_missing(
+			    st, t->feat,
+			    "kernel.apparmor_restrict_unprivileged_userns=1 (unshare(%s): %s)",
+			    t->flag_name, errno_name(err));
+			return;
+		}
 		if (under_seccomp_filter()) {
-			set_missing(st, t->feat, "unshare(%s): EPERM under a seccomp filter",
+			set_missing(st, t->feat, "unshare(%s): %s under a seccomp filter",
+				    t->flag_name, errno_name(err));
+			return;
+		}
+		/* create_user_ns() refuses a chrooted caller (EPERM); LSMs answer EACCES. */
+		if (t->flag == CLONE_NEWUSER && err == EPERM && chrooted()) {
+			set_missing(st, t->feat, "the process is chrooted (unshare(%s): EPERM)",
 				    t->flag_name);
 			return;
 		}
 		set_missing(st, t->feat,
-			    t->flag == CLONE_NEWUSER
+			    err == EACCES ? "unshare(%s): EACCES (an LSM policy forbids it)"
+			    : t->flag == CLONE_NEWUSER
 				? "unshare(%s): EPERM (chrooted, or an LSM policy forbids it)"
 				: "unshare(%s): EPERM",
 			    t->flag_name);
@@ -616,7 +666,8 @@ check_ns(const struct ns_type *t, struct sp_feature_status *st)
  * real work: blame the namespace that failed, or return false when the failure is later.
  */
 static bool
-explain_mntns_stage(struct sp_feature_status *st, const struct child_msg *m, const char *needed_for)
+explain_mntns_stage(struct sp_feature_status *st, enum sp_feature f, const struct child_msg *m,
+		    const char *needed_for)
 {
 	if (m->stage == STAGE_KILLED) {
 		explain_killed(st, SP_FEAT_MNTNS, m);
@@ -631,8 +682,11 @@ explain_mntns_stage(struct sp_feature_status *st, const struct child_msg *m, con
 		return true;
 	}
 	if (m->stage == STAGE_PRIVATE) {
-		set_missing(st, SP_FEAT_MNTNS, "making / private in a new mount namespace: %s",
-			    strerror(m->err));
+		/* mount(2) needs / to be a mount's root: not so in a chroot into a directory. */
+		set_missing(
+		    st, f, "making / private in a new mount namespace: %s%s", strerror(m->err),
+		    m->err == EINVAL && !root_is_mount() ? " (/ is not a mount point: chrooted?)"
+							 : "");
 		return true;
 	}
 	return false;
@@ -748,7 +802,7 @@ check_pivot_root(struct sp_feature_status *st)
 		set_available(st);
 		return 0;
 	}
-	if (explain_mntns_stage(st, &m, "pivot_root"))
+	if (explain_mntns_stage(st, SP_FEAT_PIVOT_ROOT, &m, "pivot_root"))
 		return 0;
 	if (m.stage == STAGE_PIVOT && m.err == EINVAL)
 		set_missing(
@@ -861,7 +915,8 @@ check_idmapped(struct sp_feature_status *st)
 		set_available(st);
 		return 0;
 	}
-	if (explain_mntns_stage(st, &m, "an idmapped mount's user namespace"))
+	if (explain_mntns_stage(st, SP_FEAT_IDMAPPED_MOUNTS, &m,
+				"an idmapped mount's user namespace"))
 		return 0;
 	switch (m.stage) {
 	case STAGE_SETATTR:

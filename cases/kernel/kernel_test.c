@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -510,6 +511,84 @@ ATF_TC_BODY(cgroup_layout_matches_mountinfo, tc)
 	ATF_CHECK_EQ(s2.available, v2);
 }
 
+/*
+ * In a forked child: a user and mount namespace of its own, the host's /proc bound into a scratch
+ * directory of the work directory, chroot into it, and probe user namespaces there.
+ */
+static struct limited_result
+probe_in_chroot(void)
+{
+	struct limited_result res;
+	int p[2], status;
+	pid_t pid;
+
+	memset(&res, 0, sizeof(res));
+	ATF_REQUIRE(mkdir("root", 0755) == 0 && mkdir("root/proc", 0755) == 0);
+	ATF_REQUIRE(pipe2(p, O_CLOEXEC) == 0);
+	fflush(NULL);
+	pid = fork();
+	ATF_REQUIRE(pid != -1);
+	if (pid == 0) {
+		char map[64];
+		uid_t uid = geteuid();
+		gid_t gid = getegid();
+
+		close(p[0]);
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) == -1)
+			res.stage = LIM_USERNS;
+		else if (snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid) < 0 ||
+			 write_file("/proc/self/uid_map", map) == -1)
+			res.stage = LIM_UID_MAP;
+		else if (write_file("/proc/self/setgroups", "deny") == -1)
+			res.stage = LIM_SETGROUPS;
+		else if (snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid) < 0 ||
+			 write_file("/proc/self/gid_map", map) == -1)
+			res.stage = LIM_GID_MAP;
+		/* Private first: nothing below may propagate to the host. */
+		else if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
+			 mount("/proc", "root/proc", NULL, MS_BIND | MS_REC, NULL) == -1)
+			res.stage = LIM_SYSCTL;
+		else if (chroot("root") == -1 || chdir("/") == -1)
+			res.stage = LIM_CAPS;
+		res.err = res.stage ? errno : 0;
+		if (res.stage == 0)
+			res.rc = sp_feature_check(SP_FEAT_USERNS, &res.st);
+		_exit(write(p[1], &res, sizeof(res)) == (ssize_t)sizeof(res) ? 0 : 1);
+	}
+	close(p[1]);
+	ATF_REQUIRE_EQ(read(p[0], &res, sizeof(res)), (ssize_t)sizeof(res));
+	close(p[0]);
+	ATF_REQUIRE(waitpid(pid, &status, 0) == pid);
+	ATF_REQUIRE_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x",
+			(unsigned)status);
+	ATF_REQUIRE_MSG(res.stage == 0, "setting up the chroot: step %d: %s", res.stage,
+			strerror(res.err));
+	return res;
+}
+
+ATF_TC(chrooted_userns_refusal_is_named);
+ATF_TC_HEAD(chrooted_userns_refusal_is_named, tc)
+{
+	atf_tc_set_md_var(
+	    tc, "descr",
+	    "In a chroot the kernel refuses new user namespaces (EPERM), and the probe "
+	    "says userns-unavailable because the process is chrooted");
+	atf_tc_set_md_var(tc, "X-property", "kernel.chrooted_userns_refusal_is_named");
+	atf_tc_set_md_var(tc, "timeout", "60");
+}
+ATF_TC_BODY(chrooted_userns_refusal_is_named, tc)
+{
+	struct limited_result res;
+
+	require_feature(tc, SP_FEAT_USERNS);
+	require_feature(tc, SP_FEAT_MNTNS);
+	res = probe_in_chroot();
+	ATF_REQUIRE_EQ(res.rc, 0);
+	ATF_CHECK(!res.st.available);
+	ATF_CHECK_STREQ(res.st.code, "userns-unavailable");
+	ATF_CHECK_MSG(strstr(res.st.why, "chrooted") != NULL, "why: %s", res.st.why);
+}
+
 /* What the caller owns that a careless probe would change. */
 struct caller_state {
 	char ns[N_NS][64];
@@ -583,6 +662,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, timens_limit_zero_is_named);
 	ATF_TP_ADD_TC(tp, mntns_refusal_blames_userns_without_caps);
 	ATF_TP_ADD_TC(tp, forbids_sandbox_names_the_limit);
+	ATF_TP_ADD_TC(tp, chrooted_userns_refusal_is_named);
 	ATF_TP_ADD_TC(tp, report_kv_is_well_formed);
 	ATF_TP_ADD_TC(tp, report_json_is_valid);
 	ATF_TP_ADD_TC(tp, cgroup_layout_matches_mountinfo);
