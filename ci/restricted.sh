@@ -96,6 +96,12 @@ verdicts() {
 		JOIN test_results tr USING (test_case_id) ORDER BY 1"
 }
 
+case ${1:-} in
+-h | --help)
+	sed -n '2,/^set -u/{/^set -u/d;s/^# \{0,1\}//;p}' "$0"
+	exit 0
+	;;
+esac
 command -v "$KYUA" >/dev/null || die "kyua not found"
 command -v unshare >/dev/null || die "unshare (util-linux) not found"
 [ -x "$BUILD_ABS/tools/sandproof-kernel" ] || die "$BUILD_ABS/tools/sandproof-kernel not built"
