@@ -67,8 +67,10 @@ in_userns() {
 	fi
 	local fifo pid rc ours
 	fifo=$OUT/.go.$1
-	rm -f "$fifo" && mkfifo -m 600 "$fifo" || die "mkfifo $fifo"
+	rm -f "$fifo"
+	mkfifo -m 600 "$fifo" || die "mkfifo $fifo"
 	# The child blocks on the fifo until its maps are written.
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare --user -- /bin/sh -c 'read -r go <"$0" && [ "$go" = go ] && exec "$@"' \
 		"$fifo" "$0" --inner "$1" &
 	pid=$!
@@ -109,7 +111,8 @@ rows=${*:-$ALL_ROWS}
 for r in $rows; do
 	case " $ALL_ROWS " in *" $r "*) ;; *) die "unknown row '$r' (rows: $ALL_ROWS)" ;; esac
 done
-rm -rf "$OUT" && mkdir -p "$OUT/home" || die "cannot create $OUT"
+rm -rf "$OUT"
+mkdir -p "$OUT/home" || die "cannot create $OUT"
 export HOME=$OUT/home # kyua keeps logs under ~/.kyua
 
 for row in baseline $rows; do
