@@ -78,6 +78,9 @@ struct sp_opts {
 	sp_hook_fn *hook;                    /* optional */
 	void *hook_arg;
 	int timeout_ms; /* 0: the config's */
+	/* Lifecycle cases kill or signal the adapter from the hook: then an exit other than the
+	 * probe's 0/77 after a complete report is not BROKEN (r->wstatus tells what happened). */
+	bool any_exit;
 };
 
 enum sp_verdict {

@@ -126,6 +126,8 @@ int sp_verb_syscall(const struct sp_verb_call *v);
 int sp_verb_mknod(const struct sp_verb_call *v);
 int sp_verb_read(const struct sp_verb_call *v);
 int sp_verb_readdir(const struct sp_verb_call *v);
+int sp_verb_trap_signals(const struct sp_verb_call *v);
+int sp_verb_signals(const struct sp_verb_call *v);
 
 /* Is the file canary at PATH with identity ID reachable from here?  Prints reached= and how=. */
 int sp_probe_file_canary(const struct sp_verb_call *v, const char *path, const char *id);

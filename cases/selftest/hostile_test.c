@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define HOSTILE_TIMEOUT_MS 3000
@@ -177,6 +178,50 @@ ATF_TC_BODY(hooks_and_nested_runs, tc)
 	check_nothing_left(&r);
 }
 
+static int
+signal_adapter(struct sp_run *r, unsigned n, void *arg)
+{
+	kill(r->adapter_pid, *(int *)arg);
+	(void)n;
+	return 0;
+}
+
+ATF_TC(lifecycle_signals_and_kills);
+ATF_TC_HEAD(lifecycle_signals_and_kills, tc)
+{
+	head(tc, "Lifecycle mechanics: a signal sent to the adapter from a hook is counted by the "
+		 "probe; an adapter killed from a hook is accepted with any_exit");
+}
+ATF_TC_BODY(lifecycle_signals_and_kills, tc)
+{
+	struct sp_config c;
+	static struct sp_run r;
+	int sig = SIGUSR1;
+	const struct sp_opts o = {.verbs = {"trap-signals", "sync", "signals:2000"},
+				  .hook = signal_adapter,
+				  .hook_arg = &sig};
+	config(tc, "adapters", "null", &c);
+	ATF_REQUIRE_MSG(sp_run(&c, &o, &r) == 0, "harness: %s", r.reason);
+	ATF_CHECK_MSG(r.verdict == SP_VERDICT_OK, "verdict %d: %s", (int)r.verdict, r.reason);
+	ATF_CHECK_MSG(sp_is(&r, "signals:2000.USR1", "1"), "USR1 count %s",
+		      sp_get(&r, "signals:2000.USR1"));
+	check_nothing_left(&r);
+	sp_run_free(&r);
+
+	sig = SIGKILL;
+	struct sp_opts k = {.verbs = {"ids"}, .hook = signal_adapter, .hook_arg = &sig};
+	ATF_REQUIRE_MSG(sp_run(&c, &k, &r) == 0, "harness: %s", r.reason);
+	ATF_CHECK_MSG(r.verdict == SP_VERDICT_BROKEN, "without any_exit: verdict %d",
+		      (int)r.verdict);
+	sp_run_free(&r);
+	k.any_exit = true;
+	ATF_REQUIRE_MSG(sp_run(&c, &k, &r) == 0, "harness: %s", r.reason);
+	ATF_CHECK_MSG(r.verdict == SP_VERDICT_OK, "with any_exit: verdict %d: %s", (int)r.verdict,
+		      r.reason);
+	ATF_CHECK(WIFSIGNALED(r.wstatus) && WTERMSIG(r.wstatus) == SIGKILL);
+	check_nothing_left(&r);
+}
+
 ATF_TC(hang_is_timed_out);
 ATF_TC_HEAD(hang_is_timed_out, tc)
 {
@@ -268,6 +313,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, null_control_is_ok);
 	ATF_TP_ADD_TC(tp, canaries_reached_under_null);
 	ATF_TP_ADD_TC(tp, hooks_and_nested_runs);
+	ATF_TP_ADD_TC(tp, lifecycle_signals_and_kills);
 	ATF_TP_ADD_TC(tp, hang_is_timed_out);
 	ATF_TP_ADD_TC(tp, flood_is_capped);
 	ATF_TP_ADD_TC(tp, setsid_survivor_is_killed);
