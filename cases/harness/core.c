@@ -404,6 +404,8 @@ sp_run(const struct sp_config *c, const struct sp_opts *o, struct sp_run *r)
 		}
 	snprintf(opt[k], sizeof opt[k], "host.root=%s", r->host.root_id);
 	argv[n++] = opt[k++];
+	if (o->stdin_tty)
+		argv[n++] = "tty=1";
 	int nc = sp_canaries_args(r, opt + k, 64 - k);
 	for (int i = 0; i < nc; i++)
 		argv[n++] = opt[k++];
@@ -436,6 +438,7 @@ sp_run(const struct sp_config *c, const struct sp_opts *o, struct sp_run *r)
 	    .arg = r,
 	    .out = r->out,
 	    .out_cap = SP_OUTPUT_CAP,
+	    .stdin_tty = o->stdin_tty,
 	};
 	rc = sp_exec(&x);
 	if (rc != 0) {
@@ -447,6 +450,7 @@ sp_run(const struct sp_config *c, const struct sp_opts *o, struct sp_run *r)
 	r->out_len = x.out_len;
 	memcpy(r->err, x.err, sizeof r->err);
 	r->err_len = x.err_len;
+	memcpy(r->tty_out, x.tty_out, sizeof r->tty_out);
 	r->wstatus = x.wstatus;
 	r->exited = x.exited;
 	r->timed_out = x.timed_out;
@@ -511,6 +515,15 @@ sp_show(const struct sp_run *r, const char *key, char *buf, size_t size)
 	}
 	snprintf(buf, size, "(absent%s%s)", why ? ": " : "", why ? why : "");
 	return buf;
+}
+
+/* The probe's `tiocsti` pushes "spNONCE8" (no newline); the pty echoes it to the master. */
+bool
+sp_tty_injected(const struct sp_run *r)
+{
+	char marker[16];
+	snprintf(marker, sizeof marker, "sp%.8s", r->nonce);
+	return strstr(r->tty_out, marker) != NULL;
 }
 
 bool

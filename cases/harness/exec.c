@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -239,13 +240,47 @@ read_into(int *fd, char *buf, size_t cap, size_t *len, bool *capped)
 		*capped = true;
 }
 
-void
-sp_exec_release_stdin(struct sp_exec *x)
+static void
+close_stdin(struct sp_exec *x)
 {
 	if (x->stdin_fd >= 0) {
 		close(x->stdin_fd);
 		x->stdin_fd = -1;
 	}
+}
+
+/* What the terminal showed (echo of injected input included), read from the master. */
+static void
+drain_tty(struct sp_exec *x)
+{
+	fcntl(x->stdin_fd, F_SETFL, O_NONBLOCK);
+	for (;;) {
+		ssize_t n =
+		    read(x->stdin_fd, x->tty_out + x->tty_len, sizeof x->tty_out - 1 - x->tty_len);
+		if (n <= 0)
+			break;
+		x->tty_len += (size_t)n;
+		x->tty_out[x->tty_len] = '\0';
+	}
+}
+
+/*
+ * End the probe's hold.  A pipe is closed (EOF).  A terminal gets two VEOF (^D) characters
+ * instead: the first ends a partial line TIOCSTI may have left, the second reads as EOF.  Closing
+ * the master would hang the session up and kill its leader with SIGHUP.
+ */
+void
+sp_exec_release_stdin(struct sp_exec *x)
+{
+	if (x->stdin_fd < 0)
+		return;
+	if (x->stdin_tty) {
+		if (!x->tty_released && write(x->stdin_fd, "\x04\x04", 2) != 2)
+			close_stdin(x);
+		x->tty_released = true;
+		return;
+	}
+	close_stdin(x);
 }
 
 void
@@ -263,10 +298,21 @@ child(struct sp_exec *x, int in_r, int out_w, int err_w, int errpipe)
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	for (int s = 1; s < NSIG; s++)
 		signal(s, SIG_DFL);
-	setpgid(0, 0);
+	if (x->stdin_tty) {
+		/* A session of its own whose controlling terminal is the pty, as a login shell has:
+		 * the sandbox must start a new session to keep TIOCSTI out (CVE-2017-5226). */
+		setsid();
+		int t = open(x->tty_path, O_RDWR);
+		if (t < 0 || ioctl(t, TIOCSCTTY, 0) != 0 || dup2(t, 0) < 0)
+			goto fail;
+	} else {
+		setpgid(0, 0);
+		if (dup2(in_r, 0) < 0)
+			goto fail;
+	}
 	/* If the test process dies (kyua's timeout), the adapter goes with it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (dup2(in_r, 0) < 0 || dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0)
+	if (dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0)
 		goto fail;
 	/* Only the standard descriptors reach the adapter: kyua leaks some into tests. */
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
@@ -304,6 +350,20 @@ sp_exec(struct sp_exec *x)
 	x->wstatus = 0;
 	x->leftovers[0] = '\0';
 	x->n_leftovers = 0;
+	x->tty_len = 0;
+	x->tty_released = false;
+	x->tty_out[0] = '\0';
+	int master = -1;
+	if (x->stdin_tty) {
+		master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0 ||
+		    ptsname_r(master, x->tty_path, sizeof x->tty_path) != 0) {
+			int e = errno;
+			if (master >= 0)
+				close(master);
+			return -e;
+		}
+	}
 
 	/* The child runs in /, so a relative adapter path is resolved here. */
 	snprintf(x->path, sizeof x->path, "%s", x->argv[0]);
@@ -315,6 +375,8 @@ sp_exec(struct sp_exec *x)
 	    pipe2(ep, O_CLOEXEC)) {
 		int e = errno;
 		close_pair(in), close_pair(out), close_pair(err), close_pair(ep);
+		if (master >= 0)
+			close(master);
 		return -e;
 	}
 	fflush(NULL);
@@ -330,6 +392,10 @@ sp_exec(struct sp_exec *x)
 	set_active(pid, true);
 	close(in[0]), close(out[1]), close(err[1]), close(ep[1]);
 	x->stdin_fd = in[1];
+	if (master >= 0) {
+		close(in[1]);
+		x->stdin_fd = master;
+	}
 	/* A write to a probe that died must not kill the test with SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
 
@@ -383,7 +449,8 @@ sp_exec(struct sp_exec *x)
 			drain_until = now_ms() + 500;
 		}
 	}
-	sp_exec_release_stdin(x);
+	if (!x->stdin_tty)
+		sp_exec_release_stdin(x);
 	if (!x->exited) {
 		/* Timed out, over the cap, or told to stop: the whole group goes, then the rest. */
 		killpg(pid, SIGKILL);
@@ -391,6 +458,10 @@ sp_exec(struct sp_exec *x)
 		waitpid(pid, &x->wstatus, 0);
 	}
 	set_active(pid, false);
+	if (x->stdin_tty && x->stdin_fd >= 0) {
+		drain_tty(x);
+		close_stdin(x);
+	}
 	if (ofd >= 0)
 		close(ofd);
 	if (efd >= 0)

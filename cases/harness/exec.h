@@ -19,7 +19,8 @@ struct sp_exec {
 	/* Called for each complete `end` or `sync N` line on stdout; nonzero stops the run. */
 	int (*on_line)(struct sp_exec *x, const char *line);
 	void *arg;
-	char *out; /* caller's buffer of out_cap + 1 bytes */
+	bool stdin_tty; /* stdin is a new pty, the controlling terminal of the adapter's session */
+	char *out;      /* caller's buffer of out_cap + 1 bytes */
 	size_t out_cap;
 	/* out */
 	char path[4096]; /* argv[0], absolute */
@@ -34,6 +35,10 @@ struct sp_exec {
 	int exec_errno;
 	char leftovers[1024];
 	unsigned n_leftovers;
+	char tty_path[64];  /* with stdin_tty: the pty's slave */
+	char tty_out[4096]; /* with stdin_tty: what the master read (echoes included) */
+	size_t tty_len;
+	bool tty_released;
 };
 
 /* Run to the end (exit, timeout or cap), then kill what is left.  0, or -errno on setup. */

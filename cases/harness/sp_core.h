@@ -81,6 +81,11 @@ struct sp_opts {
 	/* Lifecycle cases kill or signal the adapter from the hook: then an exit other than the
 	 * probe's 0/77 after a complete report is not BROKEN (r->wstatus tells what happened). */
 	bool any_exit;
+	/* The adapter's stdin is a new pseudo-terminal, the controlling terminal of the adapter's
+	 * session (as an interactive shell's); the probe gets `tty=1` and r->tty_out collects
+	 * what the terminal echoed, so input pushed with TIOCSTI shows (CVE-2017-5226).  Hold ends
+	 * when the harness closes the master. */
+	bool stdin_tty;
 };
 
 enum sp_verdict {
@@ -155,6 +160,7 @@ struct sp_run {
 	size_t out_len;
 	char err[16384]; /* adapter stderr (first 16 KiB) */
 	size_t err_len;
+	char tty_out[4096];   /* with opts.stdin_tty: what the terminal echoed */
 	char leftovers[1024]; /* processes killed after the adapter exited, in words */
 	unsigned n_leftovers;
 
@@ -193,6 +199,8 @@ const char *sp_show(const struct sp_run *r, const char *key, char *buf, size_t s
 bool sp_is(const struct sp_run *r, const char *key, const char *value);
 /* A field of the outside view's /proc/PID/status ("CapEff", "NSpid"), or NULL. */
 const char *sp_outside_status(const struct sp_run *r, const char *field, char *buf, size_t size);
+/* With opts.stdin_tty: did input the probe pushed with TIOCSTI reach the terminal? */
+bool sp_tty_injected(const struct sp_run *r);
 /* Did the host's mount table, taken while the probe held, show its `sp-NONCE` tmpfs? */
 bool sp_host_has_probe_mount(const struct sp_run *r);
 /* The canary state of KIND (an enum sp_canary bit). */

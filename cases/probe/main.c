@@ -60,6 +60,8 @@ const struct sp_verb sp_verbs[] = {
     {"mknod", false, sp_verb_mknod, "mknod a char device in the probe's scratch directory"},
     {"read", true, sp_verb_read, "content of the small file PATH"},
     {"readdir", true, sp_verb_readdir, "entries of the directory PATH"},
+    {"tiocsti", false, sp_verb_tiocsti,
+     "push text into stdin's terminal with TIOCSTI (only the harness's pty: tty=1)"},
     {"trap-signals", false, sp_verb_trap_signals,
      "count HUP INT QUIT TERM USR1 USR2 CONT from now on"},
     {"signals", true, sp_verb_signals, "wait up to MS ms for a trapped signal, report counts"},

@@ -126,6 +126,7 @@ int sp_verb_syscall(const struct sp_verb_call *v);
 int sp_verb_mknod(const struct sp_verb_call *v);
 int sp_verb_read(const struct sp_verb_call *v);
 int sp_verb_readdir(const struct sp_verb_call *v);
+int sp_verb_tiocsti(const struct sp_verb_call *v);
 int sp_verb_trap_signals(const struct sp_verb_call *v);
 int sp_verb_signals(const struct sp_verb_call *v);
 

@@ -222,6 +222,29 @@ ATF_TC_BODY(lifecycle_signals_and_kills, tc)
 	check_nothing_left(&r);
 }
 
+ATF_TC(tty_injection_is_seen);
+ATF_TC_HEAD(tty_injection_is_seen, tc)
+{
+	head(tc, "With stdin_tty, input the probe pushes with TIOCSTI through the null adapter "
+		 "(same session) shows on the terminal's master, and the run ends cleanly");
+}
+ATF_TC_BODY(tty_injection_is_seen, tc)
+{
+	struct sp_config c;
+	static struct sp_run r;
+	const struct sp_opts o = {.verbs = {"proc", "tiocsti"}, .stdin_tty = true};
+	sp_require_feature(tc, SP_FEAT_PTY);
+	if (geteuid() != 0)
+		sp_require_feature(tc, SP_FEAT_LEGACY_TIOCSTI);
+	config(tc, "adapters", "null", &c);
+	ATF_REQUIRE_MSG(sp_run(&c, &o, &r) == 0, "harness: %s", r.reason);
+	ATF_CHECK_MSG(r.verdict == SP_VERDICT_OK, "verdict %d: %s", (int)r.verdict, r.reason);
+	ATF_CHECK_MSG(sp_is(&r, "tiocsti.result", "ok"), "tiocsti.result=%s",
+		      sp_get(&r, "tiocsti.result"));
+	ATF_CHECK_MSG(sp_tty_injected(&r), "the terminal showed '%s'", r.tty_out);
+	check_nothing_left(&r);
+}
+
 ATF_TC(hang_is_timed_out);
 ATF_TC_HEAD(hang_is_timed_out, tc)
 {
@@ -314,6 +337,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, canaries_reached_under_null);
 	ATF_TP_ADD_TC(tp, hooks_and_nested_runs);
 	ATF_TP_ADD_TC(tp, lifecycle_signals_and_kills);
+	ATF_TP_ADD_TC(tp, tty_injection_is_seen);
 	ATF_TP_ADD_TC(tp, hang_is_timed_out);
 	ATF_TP_ADD_TC(tp, flood_is_capped);
 	ATF_TP_ADD_TC(tp, setsid_survivor_is_killed);
