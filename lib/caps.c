@@ -53,7 +53,18 @@ sbx_caps_apply(const struct sbx_config *cfg, struct sbx_error *err)
 		return sbx_log(cfg, 0, "drop capabilities", "skipped (testing)");
 	uint64_t keep = cfg->caps_keep;
 	int last = (int)cap_max_bits();
-	for (int c = 0; c < last && c < 64; c++) {
+	/*
+	 * Without CAP_SETPCAP (an unprivileged caller outside a user namespace of its own) the
+	 * bounding set cannot be changed; it can grant nothing either once no_new_privs is set,
+	 * since execve then ignores set-user-ID bits and file capabilities (prctl(2)).
+	 */
+	cap_flag_value_t setpcap = CAP_CLEAR;
+	cap_t cur __attribute__((cleanup(cleanup_cap))) = cap_get_proc();
+	if (cur)
+		cap_get_flag(cur, CAP_SETPCAP, CAP_EFFECTIVE, &setpcap);
+	bool nnp = cfg->nnp && !(cfg->testing & SBX_TESTING_NNP);
+	int bounding = (setpcap != CAP_SET && nnp && geteuid() != 0) ? 0 : last;
+	for (int c = 0; c < bounding && c < 64; c++) {
 		if (keep & (UINT64_C(1) << c))
 			continue;
 		if (prctl(PR_CAPBSET_READ, (unsigned long)c, 0, 0, 0) != 1)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -72,9 +73,14 @@ exec_search(const char *file, char *const argv[], struct sbx_error *err)
 			case ELOOP:
 			case ENAMETOOLONG:
 				break;
-			case EACCES:
-				found = EACCES;
+			case EACCES: {
+				/* A directory of PATH we may not search is skipped, as sh does;
+				 * a file found but not executable is the answer (126). */
+				struct stat st;
+				if (stat(buf, &st) == 0)
+					found = EACCES;
 				break;
+			}
 			default:
 				return sbx_fail(err, errno, "exec", buf, NULL);
 			}

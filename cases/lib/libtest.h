@@ -351,4 +351,93 @@ lt_require_root(const char *why)
 		atf_tc_skip("needs root: %s", why);
 }
 
+/*
+ * In a child: enter a user namespace whose user.max_user_namespaces is 0, so that no further user
+ * namespace can be created below it (the limit is per user namespace and writable by its owner,
+ * user_namespaces(7)).  Returns 0, or 1 with the reason on stderr.
+ */
+static inline int
+lt_forbid_userns(void *arg)
+{
+	(void)arg;
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	char map[64];
+	if (unshare(CLONE_NEWUSER) != 0)
+		return dprintf(2, "unshare(CLONE_NEWUSER): %s", strerror(errno)), 1;
+	int fd = open("/proc/self/setgroups", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)!write(fd, "deny", 4);
+		close(fd);
+	}
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
+	fd = open("/proc/self/uid_map", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, map, strlen(map)) < 0)
+		return dprintf(2, "uid_map: %s", strerror(errno)), 1;
+	close(fd);
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
+	fd = open("/proc/self/gid_map", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, map, strlen(map)) < 0)
+		return dprintf(2, "gid_map: %s", strerror(errno)), 1;
+	close(fd);
+	fd = open("/proc/sys/user/max_user_namespaces", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		return dprintf(2, "max_user_namespaces not writable: %s", strerror(errno)), 1;
+	close(fd);
+	return 0;
+}
+
+/*
+ * Runs fn(arg) in a forked child with stdout and stderr captured in o.  The child never calls
+ * ATF; fn returns 0 when it observed, LT_SKIP when it cannot (reason on stderr), anything else
+ * on its own failure.  The parent skips or fails accordingly, naming `what`.
+ */
+static inline void
+lt_child(const char *what, int (*fn)(void *), void *arg, struct lt_out *o)
+{
+	int po[2], pe[2];
+	memset(o, 0, sizeof(*o));
+	ATF_REQUIRE(pipe2(po, O_CLOEXEC) == 0);
+	ATF_REQUIRE(pipe2(pe, O_CLOEXEC) == 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	ATF_REQUIRE(pid >= 0);
+	if (pid == 0) {
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		int rc = fn(arg);
+		fflush(NULL);
+		_exit(rc);
+	}
+	close(po[1]);
+	close(pe[1]);
+	size_t lo = 0, le = 0;
+	struct pollfd p[2] = {{.fd = po[0], .events = POLLIN}, {.fd = pe[0], .events = POLLIN}};
+	while (p[0].fd >= 0 || p[1].fd >= 0) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < 2; i++) {
+			if (p[i].fd < 0 || !p[i].revents)
+				continue;
+			bool more = i == 0 ? lt_drain(p[i].fd, o->out, sizeof(o->out), &lo)
+					   : lt_drain(p[i].fd, o->err, sizeof(o->err), &le);
+			if (!more) {
+				close(p[i].fd);
+				p[i].fd = -1;
+			}
+		}
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		ATF_REQUIRE(errno == EINTR);
+	o->status = lt_status_code(st);
+	if (o->status == LT_SKIP)
+		atf_tc_skip("%s: %s", what, lt_oneline(o->err));
+	ATF_REQUIRE_MSG(o->status == 0, "%s: child exit %d: %s", what, o->status,
+			lt_oneline(o->err));
+}
+
 #endif

@@ -643,49 +643,13 @@ CASE(bad_unknown_testing_feature, "an unknown --testing-disable feature is refus
 	    "/bin/true");
 }
 
-/* In the child just before exec: a user namespace whose max_user_namespaces is 0, so that
- * sbx-run's own user namespace cannot be created (user.max_user_namespaces is per user
- * namespace and writable by its owner, user_namespaces(7)). */
-static int
-forbid_userns(void *arg)
-{
-	(void)arg;
-	uid_t uid = getuid();
-	gid_t gid = getgid();
-	char map[64];
-	if (unshare(CLONE_NEWUSER) != 0) {
-		dprintf(2, "unshare(CLONE_NEWUSER): %s", strerror(errno));
-		return 1;
-	}
-	int fd = open("/proc/self/setgroups", O_WRONLY);
-	if (fd >= 0) {
-		(void)!write(fd, "deny", 4);
-		close(fd);
-	}
-	snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
-	fd = open("/proc/self/uid_map", O_WRONLY);
-	if (fd < 0 || write(fd, map, strlen(map)) < 0)
-		return dprintf(2, "uid_map: %s", strerror(errno)), 1;
-	close(fd);
-	snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
-	fd = open("/proc/self/gid_map", O_WRONLY);
-	if (fd < 0 || write(fd, map, strlen(map)) < 0)
-		return dprintf(2, "gid_map: %s", strerror(errno)), 1;
-	close(fd);
-	fd = open("/proc/sys/user/max_user_namespaces", O_WRONLY);
-	if (fd < 0 || write(fd, "0", 1) != 1)
-		return dprintf(2, "max_user_namespaces not writable: %s", strerror(errno)), 1;
-	close(fd);
-	return 0;
-}
-
 CASE(bad_userns_cannot_be_created, "a user namespace that cannot be created names the sysctl")
 {
 	lt_require_userns();
 	char *argv[] = {LT_UNCONST(lt_sbx_run(tc)), LT_UNCONST("--"), LT_UNCONST("/bin/true"),
 			NULL};
 	lt_read_file("/proc/self/mountinfo", host_mounts_before, sizeof(host_mounts_before));
-	lt_exec_full(argv, NULL, NULL, -1, forbid_userns, NULL, &O);
+	lt_exec_full(argv, NULL, NULL, -1, lt_forbid_userns, NULL, &O);
 	if (O.status == LT_SKIP)
 		atf_tc_skip("cannot set up the restricted user namespace: %s", lt_oneline(O.err));
 	ATF_CHECK_EQ(O.status, 125);
