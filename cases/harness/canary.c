@@ -183,6 +183,25 @@ plant_pid(struct sp_run *r)
 	r->canary.st[idx(SP_CANARY_PID)].planted = true;
 }
 
+/* The file canary's handle, for the open_by_handle_at ("shocker") attempt. */
+static void
+file_handle(struct sp_canaries *c)
+{
+	union {
+		struct file_handle fh;
+		char buf[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+	} u;
+	int mount_id;
+	u.fh.handle_bytes = MAX_HANDLE_SZ;
+	c->file_handle[0] = '\0';
+	if (name_to_handle_at(AT_FDCWD, c->file, &u.fh, &mount_id, 0) != 0)
+		return;
+	size_t o = (size_t)snprintf(c->file_handle, sizeof c->file_handle, "%d:", u.fh.handle_type);
+	for (unsigned i = 0; i < u.fh.handle_bytes && o + 3 < sizeof c->file_handle; i++)
+		o += (size_t)snprintf(c->file_handle + o, sizeof c->file_handle - o, "%02x",
+				      u.fh.f_handle[i]);
+}
+
 void
 sp_canaries_plant(struct sp_run *r, unsigned kinds)
 {
@@ -197,9 +216,9 @@ sp_canaries_plant(struct sp_run *r, unsigned kinds)
 		snprintf(c->file, sizeof c->file, "%s/file", dir);
 		if (mkdir(dir, 0755) != 0)
 			failed(r, SP_CANARY_FILE, "canary-unavailable", dir);
-		else
-			plant_file(r, SP_CANARY_FILE, c->file, c->file_id, sizeof c->file_id,
-				   c->file_before);
+		else if (plant_file(r, SP_CANARY_FILE, c->file, c->file_id, sizeof c->file_id,
+				    c->file_before))
+			file_handle(c);
 	}
 	if (kinds & SP_CANARY_TMP) {
 		snprintf(c->tmp, sizeof c->tmp, "/tmp/sandproof-canary-%s", r->nonce);
@@ -266,6 +285,8 @@ sp_canaries_args(const struct sp_run *r, char args[][512], int max)
 	if (c->st[idx(SP_CANARY_FILE)].planted) {
 		ADD("canary.file=%s", c->file);
 		ADD("canary.file.id=%s", c->file_id);
+		if (c->file_handle[0])
+			ADD("canary.file.handle=%s", c->file_handle);
 	}
 	if (c->st[idx(SP_CANARY_TMP)].planted) {
 		ADD("canary.tmp=%s", c->tmp);

@@ -134,6 +134,7 @@ struct sp_canary_state {
 struct sp_canaries {
 	struct sp_canary_state st[SP_CANARY__COUNT];
 	char file[384], file_id[64];
+	char file_handle[300]; /* "TYPE:HEX" from name_to_handle_at, or "" */
 	char tmp[128], tmp_id[64];
 	char abstract[108];
 	int abstract_fd, tcp_fd;

