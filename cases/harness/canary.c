@@ -4,6 +4,7 @@
  * run's nonce, so parallel cases never share one; each is checked from outside after the run
  * (changed? connected to? signalled?) and removed, whatever happened.
  */
+#include "exec.h"
 #include "view.h"
 
 #include <errno.h>
@@ -180,6 +181,7 @@ plant_pid(struct sp_run *r)
 		usleep(5000);
 	r->canary.pid = pid;
 	r->canary.pid_counts = page;
+	sp_exec_protect(pid, true);
 	r->canary.st[idx(SP_CANARY_PID)].planted = true;
 }
 
@@ -364,6 +366,7 @@ sp_canaries_check_and_remove(struct sp_run *r)
 				 "the canary process was killed by signal %d", WTERMSIG(st));
 		}
 		munmap((void *)(uintptr_t)c->pid_counts, 4096);
+		sp_exec_protect(c->pid, false);
 		c->pid = 0;
 	}
 }

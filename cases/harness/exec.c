@@ -45,11 +45,28 @@ set_active(pid_t pid, bool on)
 		}
 }
 
+/* Our own processes that are never leftovers: canary processes of runs in progress. */
+#define MAX_PROTECTED 16
+static pid_t protected_pids[MAX_PROTECTED];
+
+void
+sp_exec_protect(pid_t pid, bool on)
+{
+	for (int i = 0; i < MAX_PROTECTED; i++)
+		if (on ? protected_pids[i] == 0 : protected_pids[i] == pid) {
+			protected_pids[i] = on ? pid : 0;
+			return;
+		}
+}
+
 static bool
 is_active(pid_t pid)
 {
 	for (int i = 0; i < MAX_ACTIVE; i++)
 		if (active[i] == pid)
+			return true;
+	for (int i = 0; i < MAX_PROTECTED; i++)
+		if (protected_pids[i] == pid)
 			return true;
 	return false;
 }

@@ -44,6 +44,8 @@ struct sp_exec {
 /* Run to the end (exit, timeout or cap), then kill what is left.  0, or -errno on setup. */
 int sp_exec(struct sp_exec *x);
 void sp_exec_release_stdin(struct sp_exec *x);
+/* Mark one of our own processes (a canary) as never a leftover of any run, or unmark it. */
+void sp_exec_protect(pid_t pid, bool on);
 void sp_exec_send_line(struct sp_exec *x);
 
 #endif

@@ -165,7 +165,10 @@ ATF_TC_BODY(hooks_and_nested_runs, tc)
 	struct sp_config c;
 	static struct sp_run r;
 	struct hook_log log = {.c = &c, .nested = SP_VERDICT_BROKEN};
-	const struct sp_opts o = {.verbs = {"ids", "sync", "ns"}, .hook = hook, .hook_arg = &log};
+	const struct sp_opts o = {.verbs = {"ids", "sync", "ns"},
+				  .canaries = SP_CANARY_PID,
+				  .hook = hook,
+				  .hook_arg = &log};
 	config(tc, "adapters", "null", &c);
 	ATF_REQUIRE_MSG(sp_run(&c, &o, &r) == 0, "harness: %s", r.reason);
 	ATF_CHECK_MSG(r.verdict == SP_VERDICT_OK, "verdict %d: %s", (int)r.verdict, r.reason);
@@ -175,6 +178,9 @@ ATF_TC_BODY(hooks_and_nested_runs, tc)
 	ATF_CHECK_MSG(log.nested == SP_VERDICT_OK && log.nested_seen, "the nested run: verdict %d",
 		      (int)log.nested);
 	ATF_CHECK(sp_get(&r, "ns.user") != NULL);
+	ATF_CHECK_MSG(!sp_canary_state(&r, SP_CANARY_PID)->touched,
+		      "the nested run disturbed the outer run's canary: %s",
+		      sp_canary_state(&r, SP_CANARY_PID)->detail);
 	check_nothing_left(&r);
 }
 
