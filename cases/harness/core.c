@@ -193,8 +193,10 @@ detach_leaked_mounts(struct sp_run *r)
 			if (sscanf(line, "%*d %*d %*s %*s %4095s", target) != 1 || dash == NULL ||
 			    sscanf(dash, " - %*s %255s", src) != 1)
 				continue;
-			if (strcmp(src, source) != 0 &&
-			    strncmp(target, r->rundir, strlen(r->rundir)) != 0)
+			size_t n_rd = strlen(r->rundir);
+			bool under = strncmp(target, r->rundir, n_rd) == 0 &&
+				     (target[n_rd] == '/' || target[n_rd] == '\0');
+			if (strcmp(src, source) != 0 && !under)
 				continue;
 			if (umount2(target, MNT_DETACH | UMOUNT_NOFOLLOW) == 0) {
 				found = true;
@@ -384,7 +386,7 @@ sp_run(const struct sp_config *c, const struct sp_opts *o, struct sp_run *r)
 		}
 
 	/* adapter run PROBE nonce=N dir=D host.*=... canary.*=... -- VERBS... hold */
-	static char opt[64][512];
+	char opt[64][512]; /* 32 KiB of stack: runs nest (a hook may start one) */
 	const char *argv[64 + SP_MAX_VERBS + 8];
 	char probe[PATH_MAX + 16];
 	int n = 0, k = 0;
