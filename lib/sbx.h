@@ -133,6 +133,12 @@ int sbx_config_dir(struct sbx_config *cfg, const char *dst, mode_t mode);
 int sbx_config_symlink(struct sbx_config *cfg, const char *target, const char *dst);
 int sbx_config_file(struct sbx_config *cfg, const char *dst, const char *content, mode_t mode);
 
+/* The strict profile's pieces.  add_host_system: read-only binds of the host's /usr, /bin,
+ * /sbin, /lib* and /etc, those that exist; a symlink among them (merged /usr: /bin -> usr/bin)
+ * becomes the same symlink.  add_standard_mounts: /proc, a minimal /dev, a fresh /tmp. */
+int sbx_config_add_host_system(struct sbx_config *cfg);
+int sbx_config_add_standard_mounts(struct sbx_config *cfg);
+
 int sbx_config_set_hostname(struct sbx_config *cfg, const char *name);
 int sbx_config_set_cwd(struct sbx_config *cfg, const char *dir);
 int sbx_config_clearenv(struct sbx_config *cfg);

@@ -6,14 +6,12 @@
  */
 #include "sbx.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define EXIT_SETUP 125
@@ -135,41 +133,6 @@ add_testing(struct sbx_config *cfg, unsigned *mask, const char *list)
 	sbx_config_set_testing(cfg, *mask);
 }
 
-/* The strict profile's root: read-only binds of the host's system directories.  A merged-/usr
- * system has /bin -> usr/bin: those are recreated as the same symlinks. */
-static void
-profile_host_dirs(struct sbx_config *cfg)
-{
-	char names[32][NAME_MAX + 2];
-	size_t n = 0;
-	static const char *const fixed[] = {"usr", "bin", "sbin", "etc"};
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		snprintf(names[n++], sizeof(names[0]), "/%s", fixed[i]);
-	DIR *d = opendir("/");
-	if (d) {
-		struct dirent *de;
-		while ((de = readdir(d)) && n < sizeof(names) / sizeof(names[0]))
-			if (strncmp(de->d_name, "lib", 3) == 0)
-				snprintf(names[n++], sizeof(names[0]), "/%s", de->d_name);
-		closedir(d);
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct stat st;
-		if (lstat(names[i], &st) < 0)
-			continue;
-		if (S_ISLNK(st.st_mode)) {
-			char target[PATH_MAX];
-			ssize_t len = readlink(names[i], target, sizeof(target) - 1);
-			if (len <= 0)
-				continue;
-			target[len] = '\0';
-			sbx_config_symlink(cfg, target, names[i]);
-		} else if (S_ISDIR(st.st_mode)) {
-			sbx_config_bind(cfg, names[i], names[i], SBX_BIND_RO);
-		}
-	}
-}
-
 /* "--name value" or "--name=value". */
 static const char *
 arg1(int argc, char **argv, int *i, const char *name)
@@ -261,16 +224,20 @@ main(int argc, char **argv)
 	sbx_config_set_namespaces(cfg, ns);
 	if (verbose)
 		sbx_config_set_log(cfg, log_line, NULL);
-	if (rootfs) {
+	/* Sharing the caller's mount namespace (or, for testing, not having one) means no new
+	 * root and no mounts at all: anything mounted would land on the host. */
+	bool mounts = (ns & SBX_NS_MOUNT) && !(testing & SBX_TESTING_MNTNS);
+	if (rootfs && !mounts)
+		die("rootfs '%s': Invalid argument (a new root needs the mount namespace)", rootfs);
+	if (rootfs)
 		sbx_config_set_rootfs(cfg, rootfs);
-	} else {
-		profile_host_dirs(cfg);
+	else if (mounts)
+		sbx_config_add_host_system(cfg);
+	if (mounts) {
+		sbx_config_add_standard_mounts(cfg);
+		if (sys)
+			sbx_config_sysfs(cfg, "/sys");
 	}
-	sbx_config_proc(cfg, "/proc");
-	sbx_config_dev(cfg, "/dev");
-	sbx_config_tmpfs(cfg, "/tmp", 0, 01777);
-	if (sys)
-		sbx_config_sysfs(cfg, "/sys");
 	sbx_config_clearenv(cfg);
 	sbx_config_keepenv(cfg, "PATH");
 	sbx_config_keepenv(cfg, "TERM");

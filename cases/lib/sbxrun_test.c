@@ -528,6 +528,35 @@ CASE(chdir_sets_working_directory, "--chdir DIR is the command's cwd")
 	expect_field(OBS(tc, "--chdir", "/usr"), "cwd", "/usr");
 }
 
+CASE(dir_symlink_mqueue_are_created, "--dir, --symlink and --mqueue create what they name")
+{
+	const char *out =
+	    OBS(tc, "--dir", "/made", "--symlink", "made", "/link", "--mqueue", "/mq");
+	ATF_CHECK(strstr(LT_KV(out, "root_entries"), "link,made,mq") != NULL);
+	ATF_CHECK(strstr(out, "mount=/mq rw,nosuid,nodev,noexec,relatime mqueue") != NULL);
+}
+
+CASE(share_mount_skips_every_mount, "--share mount keeps the caller's mounts and adds none")
+{
+	char observe_path[2 * PATH_MAX];
+	lt_require_userns();
+	snprintf(observe_path, sizeof(observe_path), "%s/observe", lt_srcdir(tc));
+	lt_read_file("/proc/self/mountinfo", host_mounts_before, sizeof(host_mounts_before));
+	ATF_REQUIRE_EQ_MSG(RUN(tc, "--share", "mount", "--", observe_path), 0, "%s",
+			   lt_oneline(O.err));
+	lt_read_file("/proc/self/mountinfo", host_mounts_after, sizeof(host_mounts_after));
+	ATF_CHECK_STREQ(LT_KV(O.out, "ns.mnt"), lt_own_ns("mnt"));
+	ATF_CHECK_STREQ(host_mounts_before, host_mounts_after);
+}
+
+CASE(share_user_keeps_host_ids, "--share user (root only): no map, ids are the caller's")
+{
+	lt_require_root("other namespaces without a user namespace need CAP_SYS_ADMIN");
+	const char *out = OBS(tc, "--share", "user");
+	ATF_CHECK_STREQ(LT_KV(out, "ns.user"), lt_own_ns("user"));
+	ATF_CHECK_STREQ(LT_KV(out, "CapEff"), "0000000000000000");
+}
+
 CASE(verbose_logs_each_step, "-v logs one line per step on stderr")
 {
 	OBS(tc, "-v");
@@ -659,6 +688,15 @@ CASE(bad_userns_cannot_be_created, "a user namespace that cannot be created name
 		      "stderr: %s", lt_oneline(O.err));
 	lt_read_file("/proc/self/mountinfo", host_mounts_after, sizeof(host_mounts_after));
 	ATF_CHECK_STREQ(host_mounts_before, host_mounts_after);
+	char leftovers[512];
+	ATF_CHECK_EQ_MSG(lt_leftover_processes(leftovers, sizeof(leftovers)), 0, "left:%s",
+			 leftovers);
+}
+
+CASE(bad_rootfs_without_mount_ns, "--rootfs with the caller's mount namespace is refused")
+{
+	BAD(tc, "sbx-run: rootfs '/': Invalid argument (a new root needs the mount namespace)",
+	    "--share", "mount", "--rootfs", "/", "--", "/bin/true");
 }
 
 CASE(bad_not_root_without_userns, "without a user namespace, an unprivileged caller is told why")
@@ -812,6 +850,9 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, cap_keep_keeps_only_that_capability);
 	ATF_TP_ADD_TC(tp, env_options_apply);
 	ATF_TP_ADD_TC(tp, chdir_sets_working_directory);
+	ATF_TP_ADD_TC(tp, dir_symlink_mqueue_are_created);
+	ATF_TP_ADD_TC(tp, share_mount_skips_every_mount);
+	ATF_TP_ADD_TC(tp, share_user_keeps_host_ids);
 	ATF_TP_ADD_TC(tp, verbose_logs_each_step);
 	ATF_TP_ADD_TC(tp, help_and_version);
 	ATF_TP_ADD_TC(tp, bad_missing_rootfs);
@@ -825,6 +866,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, bad_unknown_option);
 	ATF_TP_ADD_TC(tp, bad_unknown_testing_feature);
 	ATF_TP_ADD_TC(tp, bad_userns_cannot_be_created);
+	ATF_TP_ADD_TC(tp, bad_rootfs_without_mount_ns);
 	ATF_TP_ADD_TC(tp, bad_not_root_without_userns);
 	ATF_TP_ADD_TC(tp, testing_disable_tmp_shows_host_tmp);
 	ATF_TP_ADD_TC(tp, testing_disable_caps_keeps_capabilities);
