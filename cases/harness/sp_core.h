@@ -219,7 +219,6 @@ unsigned sp_kill_leftovers(const char *nonce, pid_t exclude, int grace_ms, char 
 
 /* Helpers shared by the harness files. */
 ssize_t sp_slurp(const char *path, char *buf, size_t size);
-void sp_squeeze_lines(char *buf);
 const char *sp_file_id(const char *path, char *buf, size_t size);
 
 #endif

@@ -2,6 +2,8 @@
 /* The host's reference values and the outside view of the live probe (/proc/PID/...). */
 #include "view.h"
 
+#include "../probe/text.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -36,47 +38,7 @@ sp_ns_from_name(const char *name)
 ssize_t
 sp_slurp(const char *path, char *buf, size_t size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	size_t len = 0;
-	while (len + 1 < size) {
-		ssize_t n = read(fd, buf + len, size - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	close(fd);
-	return (ssize_t)len;
-}
-
-/* Same squeezing as the probe's maps.*: lines joined by ';', blanks squeezed. */
-void
-sp_squeeze_lines(char *buf)
-{
-	char *o = buf;
-	bool blank = true;
-	for (char *p = buf; *p; p++) {
-		if (*p == ' ' || *p == '\t') {
-			if (!blank)
-				*o++ = ' ';
-			blank = true;
-		} else if (*p == '\n') {
-			if (o > buf && o[-1] == ' ')
-				o--;
-			*o++ = ';';
-			blank = true;
-		} else {
-			*o++ = *p;
-			blank = false;
-		}
-	}
-	if (o > buf && o[-1] == ';')
-		o--;
-	*o = '\0';
+	return sp_read_text(path, buf, size);
 }
 
 const char *

@@ -137,7 +137,7 @@ int
 sp_verb_read(const struct sp_verb_call *v)
 {
 	char buf[4096];
-	ssize_t n = sp_read_file(v->arg, buf, sizeof buf);
+	ssize_t n = sp_read_text(v->arg, buf, sizeof buf);
 	if (n < 0) {
 		sp_kv(v, "errno", "%s", sp_errname((int)-n));
 		return SP_OBSERVED;

@@ -36,32 +36,6 @@ sp_verb_ids(const struct sp_verb_call *v)
 	return SP_OBSERVED;
 }
 
-/* A map file as one value: lines joined by ';', runs of blanks squeezed to one space. */
-static void
-squeeze_map(char *buf)
-{
-	char *o = buf;
-	bool blank = true;
-	for (char *p = buf; *p; p++) {
-		if (*p == ' ' || *p == '\t') {
-			if (!blank)
-				*o++ = ' ';
-			blank = true;
-		} else if (*p == '\n') {
-			if (o > buf && o[-1] == ' ')
-				o--;
-			*o++ = ';';
-			blank = true;
-		} else {
-			*o++ = *p;
-			blank = false;
-		}
-	}
-	if (o > buf && o[-1] == ';')
-		o--;
-	*o = '\0';
-}
-
 int
 sp_verb_maps(const struct sp_verb_call *v)
 {
@@ -70,7 +44,7 @@ sp_verb_maps(const struct sp_verb_call *v)
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char path[64], buf[4096];
 		snprintf(path, sizeof path, "/proc/self/%s", files[i]);
-		ssize_t n = sp_read_file(path, buf, sizeof buf);
+		ssize_t n = sp_read_text(path, buf, sizeof buf);
 		if (n < 0) {
 			char key[32];
 			snprintf(key, sizeof key, "%s.errno", files[i]);
@@ -78,7 +52,7 @@ sp_verb_maps(const struct sp_verb_call *v)
 			rc = sp_cannot(v, "read %s: %s", path, sp_errname((int)-n));
 			continue;
 		}
-		squeeze_map(buf);
+		sp_squeeze_lines(buf);
 		sp_kv(v, files[i], "%s", buf);
 	}
 	return rc;

@@ -12,7 +12,7 @@ int
 sp_verb_mountinfo(const struct sp_verb_call *v)
 {
 	static char buf[512 * 1024];
-	ssize_t n = sp_read_file("/proc/self/mountinfo", buf, sizeof buf);
+	ssize_t n = sp_read_text("/proc/self/mountinfo", buf, sizeof buf);
 	if (n < 0)
 		return sp_cannot(v, "read /proc/self/mountinfo: %s", sp_errname((int)-n));
 	unsigned count = 0;

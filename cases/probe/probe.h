@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "text.h"
+
 #define SP_PROBE_PROTOCOL 1
 
 enum { SP_OBSERVED = 0, SP_ERROR = 1, SP_USAGE = 2, SP_CANNOT = 77 };
@@ -53,9 +55,6 @@ int sp_cannot(const struct sp_verb_call *v, const char *fmt, ...)
 
 /* errno as its symbolic name ("EPERM"), or "E<number>". */
 const char *sp_errname(int e);
-
-/* Read a whole (small) file into buf, NUL-terminated.  Returns the length or -errno. */
-ssize_t sp_read_file(const char *path, char *buf, size_t size);
 
 /*
  * Safety gate for every attempt that would change the host if made in the host's namespace

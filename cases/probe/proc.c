@@ -17,7 +17,7 @@ static const char *
 status_field(const char *field, char *out, size_t size)
 {
 	static char buf[8192];
-	if (sp_read_file("/proc/self/status", buf, sizeof buf) < 0)
+	if (sp_read_text("/proc/self/status", buf, sizeof buf) < 0)
 		return NULL;
 	size_t flen = strlen(field);
 	for (char *line = buf; line && *line;
@@ -42,7 +42,7 @@ sp_verb_proc(const struct sp_verb_call *v)
 	sp_kv(v, "sid", "%d", (int)getsid(0));
 	sp_kv(v, "pgid", "%d", (int)getpgid(0));
 	char buf[1024];
-	ssize_t n = sp_read_file("/proc/self/stat", buf, sizeof buf);
+	ssize_t n = sp_read_text("/proc/self/stat", buf, sizeof buf);
 	const char *after = n > 0 ? strrchr(buf, ')') : NULL;
 	int tty_nr = 0;
 	if (after && sscanf(after, ") %*c %*d %*d %*d %d", &tty_nr) == 1)
