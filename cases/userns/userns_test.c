@@ -11,9 +11,10 @@ is_identity_map(const char *map)
 	return strcmp(map, "0 0 4294967295") == 0;
 }
 
-SP_CASE(uid_distinct_from_host, "userns.uid-distinct", NULL,
-	"The sandboxed process runs in a user namespace other than the host's, so its uid inside "
-	"is not the host's uid (outside view: /proc/PID/ns/user and uid_map)")
+SP_CASE(user_namespace_is_private, "userns.private", NULL,
+	"The sandboxed process runs in a user namespace other than the host's, with an id "
+	"mapping of its own rather than the host's identity map (outside view: "
+	"/proc/PID/ns/user and uid_map)")
 {
 	sp_require_feature(tc, SP_FEAT_USERNS);
 	const struct sp_run *r = sp_probe(tc, 0, "ids", "maps");
@@ -39,7 +40,7 @@ SP_CASE(setgroups_denied, "userns.setgroups-denied", "CVE-2014-8989",
 
 ATF_TP_ADD_TCS(tp)
 {
-	ATF_TP_ADD_TC(tp, uid_distinct_from_host);
+	ATF_TP_ADD_TC(tp, user_namespace_is_private);
 	ATF_TP_ADD_TC(tp, setgroups_denied);
 	return atf_no_error();
 }
