@@ -348,6 +348,37 @@ file_step(const struct sbx_step *s, struct sbx_error *err)
 	return 0;
 }
 
+/*
+ * Parts of proc that act on the whole machine, not on the sandbox's pid namespace, are covered
+ * read-only, as bubblewrap does.  Their checks are mostly plain DAC: when root runs the sandbox,
+ * uid 0 inside is uid 0 outside, so without this /proc/sysrq-trigger (no capability check) could
+ * reboot the host and many /proc/sys files would change host-wide settings.
+ */
+static int
+protect_proc(const struct sbx_config *cfg, const char *dst, struct sbx_error *err)
+{
+	static const char *const parts[] = {"sys", "sysrq-trigger", "irq", "bus"};
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		char path[PATH_MAX];
+		int r = path_join(path, sizeof(path), dst, parts[i], err);
+		if (r < 0)
+			return r;
+		int fd __attribute__((cleanup(cleanup_close))) =
+		    open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+						      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
+		if (fd < 0 ||
+		    mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0 ||
+		    move_mount(fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return sbx_log(cfg, sbx_fail(err, errno, "protect proc", path, NULL),
+				       "protect proc", "%s", path);
+		sbx_log(cfg, 0, "protect proc", "%s read-only", path);
+	}
+	return 0;
+}
+
 /* After the pivot: the steps in order, relative to the new root. */
 int
 sbx_apply_steps(const struct sbx_config *cfg, struct sbx_prepared *p, struct sbx_error *err)
@@ -367,6 +398,8 @@ sbx_apply_steps(const struct sbx_config *cfg, struct sbx_prepared *p, struct sbx
 			sbx_log(cfg, r, what, "%s%s%s", s->src ? s->src : "", s->src ? " " : "",
 				s->dst);
 			if (r < 0)
+				return r;
+			if (s->kind == SBX_STEP_PROC && (r = protect_proc(cfg, s->dst, err)) < 0)
 				return r;
 			continue;
 		}

@@ -141,6 +141,12 @@ run_init(struct child *c)
 		child_fail(c, &e, exec_step ? (e.err == ENOENT ? 127 : 126) : 125);
 	}
 	close(c->errfd);
+	/* Nothing of the launcher stays open in the init, and the command (same uid, no
+	 * capabilities) may not ptrace it or open its /proc entries (PR_SET_DUMPABLE, prctl(2)). */
+	if (c->statusfd > 3)
+		close_range(3, (unsigned)c->statusfd - 1, 0);
+	close_range((unsigned)c->statusfd + 1, ~0U, 0);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
 	/* The init: reap every zombie, forward the signals, exit with the command's status.
 	 * The signals are blocked, so none is lost between two waits (sigwaitinfo(2)); a pid 1

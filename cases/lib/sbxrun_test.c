@@ -120,6 +120,26 @@ CASE(host_pids_are_invisible, "/proc shows only the sandbox: the init (1) and th
 	expect_field(out, "proc_magic", "0x9fa0");
 }
 
+CASE(proc_sys_is_read_only, "/proc/sys and the other host-wide proc knobs are read-only")
+{
+	const char *out =
+	    observe(tc, NULL, (const char *const[]){"--write", "/proc/sys/kernel/hostname", NULL});
+	ATF_CHECK(strstr(out, "mount=/proc/sys ro,") != NULL);
+	ATF_CHECK(strncmp(LT_KV(out, "writable./proc/sys/kernel/hostname"), "0 ", 2) == 0);
+}
+
+CASE(init_is_not_inspectable, "the init holds no inherited fd and is not dumpable")
+{
+	lt_require_userns();
+	int fd = open("/", O_RDONLY | O_DIRECTORY); /* deliberately inheritable */
+	ATF_REQUIRE(fd >= 0);
+	int rc = RUN(tc, "--", "/bin/sh", "-c", "ls /proc/1/fd | wc -l; ls -l /proc/1/fd/0");
+	close(fd);
+	ATF_CHECK(rc != 0);
+	ATF_CHECK_MSG(atoi(O.out) <= 4, "init fds: %s", lt_oneline(O.out));
+	ATF_CHECK(strstr(O.err, "Permission denied") != NULL);
+}
+
 CASE(system_dirs_are_read_only, "/usr and /etc are read-only binds")
 {
 	const char *out = observe(tc, NULL, (const char *const[]){"--write", "/usr/.sbx", NULL});
@@ -815,6 +835,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, tmp_is_private_tmpfs);
 	ATF_TP_ADD_TC(tp, root_is_tmpfs_and_host_root_is_gone);
 	ATF_TP_ADD_TC(tp, host_pids_are_invisible);
+	ATF_TP_ADD_TC(tp, proc_sys_is_read_only);
+	ATF_TP_ADD_TC(tp, init_is_not_inspectable);
 	ATF_TP_ADD_TC(tp, system_dirs_are_read_only);
 	ATF_TP_ADD_TC(tp, merged_usr_links_are_recreated);
 	ATF_TP_ADD_TC(tp, sys_is_absent);
