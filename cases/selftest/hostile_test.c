@@ -251,6 +251,40 @@ ATF_TC_BODY(tty_injection_is_seen, tc)
 	check_nothing_left(&r);
 }
 
+ATF_TC(safety_gates_hold_in_host_namespaces);
+ATF_TC_HEAD(safety_gates_hold_in_host_namespaces, tc)
+{
+	head(tc, "Through the null adapter (the host's namespaces, as root in CI) every "
+		 "host-changing verb reports same-as-host and makes no attempt: the host keeps its "
+		 "name and mount table");
+}
+ATF_TC_BODY(safety_gates_hold_in_host_namespaces, tc)
+{
+	static const char *const gated[] = {
+	    "mount-tmpfs",  "sethostname",       "kill-all",           "umount:/tmp",
+	    "remount-rw:/", "escape-fresh-proc", "escape-umount-root", NULL};
+	struct sp_config c;
+	static struct sp_run r;
+	struct sp_opts o = {.canaries = SP_CANARY_FILE | SP_CANARY_PID};
+	for (int i = 0; gated[i]; i++)
+		o.verbs[i] = gated[i];
+	char before[256] = "", after[256] = "";
+	gethostname(before, sizeof before - 1);
+	config(tc, "adapters", "null", &c);
+	ATF_REQUIRE_MSG(sp_run(&c, &o, &r) == 0, "harness: %s", r.reason);
+	ATF_CHECK_MSG(r.verdict == SP_VERDICT_OK, "verdict %d: %s", (int)r.verdict, r.reason);
+	for (int i = 0; gated[i]; i++) {
+		char key[128];
+		snprintf(key, sizeof key, "%s.same-as-host", gated[i]);
+		ATF_CHECK_MSG(sp_is(&r, key, "1"), "%s is not 1: the gate did not hold", key);
+	}
+	gethostname(after, sizeof after - 1);
+	ATF_CHECK_STREQ(before, after);
+	ATF_CHECK(!sp_host_has_probe_mount(&r));
+	ATF_CHECK_MSG(!sp_canary_state(&r, SP_CANARY_PID)->touched, "kill-all reached the canary");
+	check_nothing_left(&r);
+}
+
 ATF_TC(hang_is_timed_out);
 ATF_TC_HEAD(hang_is_timed_out, tc)
 {
@@ -344,6 +378,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, hooks_and_nested_runs);
 	ATF_TP_ADD_TC(tp, lifecycle_signals_and_kills);
 	ATF_TP_ADD_TC(tp, tty_injection_is_seen);
+	ATF_TP_ADD_TC(tp, safety_gates_hold_in_host_namespaces);
 	ATF_TP_ADD_TC(tp, hang_is_timed_out);
 	ATF_TP_ADD_TC(tp, flood_is_capped);
 	ATF_TP_ADD_TC(tp, setsid_survivor_is_killed);
