@@ -390,8 +390,10 @@ sbx_apply_steps(const struct sbx_config *cfg, struct sbx_prepared *p, struct sbx
 		if (p->fd[i] >= 0) {
 			what = s->kind == SBX_STEP_PROC    ? "mount proc"
 			       : s->kind == SBX_STEP_SYSFS ? "mount sysfs"
-			       : s->kind == SBX_STEP_BIND  ? "bind"
-							   : "testing bind";
+			       : s->kind != SBX_STEP_BIND  ? "testing bind"
+			       : (s->flags & SBX_BIND_DEV) ? "dev-bind"
+			       : (s->flags & SBX_BIND_RO)  ? "ro-bind"
+							   : "bind";
 			r = sbx_attach_tree(p->fd[i], s->dst, fd_is_dir(p->fd[i]), err, what);
 			cleanup_close(&p->fd[i]);
 			p->fd[i] = -1;
