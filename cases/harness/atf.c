@@ -106,6 +106,27 @@ require_claimed(const atf_tc_t *tc, const struct sp_description *d)
 				    d->name);
 }
 
+/*
+ * The file canary lives in the run directory, next to the probe directory: a base under a path
+ * the adapter exposes on purpose would make it reachable by design, not by a flaw.  Say so
+ * instead of failing the canary cases.
+ */
+static void
+require_rundir_hidden(const struct sp_description *d, const struct sp_config *c)
+{
+	for (const char *p = d->exposes; *p;) {
+		p += strspn(p, " \t");
+		size_t n = strcspn(p, " \t");
+		/* "/" says the host's tree stays the root (hidden in parts): the cases judge it */
+		if (n > 1 && strncmp(c->rundir_base, p, n) == 0 &&
+		    (c->rundir_base[n] == '/' || c->rundir_base[n] == '\0'))
+			atf_tc_fail("adapter %s exposes '%.*s', which holds the run directory base "
+				    "'%s': set test_suites.sandproof.rundir elsewhere",
+				    d->name, (int)n, p, c->rundir_base);
+		p += n;
+	}
+}
+
 /* The report and the outside view go to the case's stdout, which kyua keeps with the result. */
 static void
 log_run(const struct sp_run *r)
@@ -136,6 +157,7 @@ sp_probe_opts(const atf_tc_t *tc, const struct sp_opts *o)
 	require_claimed(tc, d);
 	struct sp_config c;
 	sp_config_from_tc(tc, &c);
+	require_rundir_hidden(d, &c);
 	struct sp_run *r = calloc(1, sizeof *r);
 	ATF_REQUIRE(r != NULL);
 	if (sp_run(&c, o, r) != 0) {
