@@ -649,7 +649,7 @@ check_ns(const struct ns_type *t, struct sp_feature_status *st)
 		set_missing(st, t->feat, "probe failed: %s", strerror(-r));
 		return r;
 	}
-	snprintf(needed, sizeof(needed), "a %s namespace", t->name);
+	snprintf(needed, sizeof(needed), "a new %s namespace", t->name);
 	if (m.stage == STAGE_DONE)
 		set_available(st);
 	else if (m.stage == STAGE_KILLED)
