@@ -52,7 +52,7 @@
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
 
-/* ---- names and codes ------------------------------------------------------------------------ */
+/* ---- names and codes ---- */
 
 static const char *const feature_names[SP_FEAT__COUNT] = {
     [SP_FEAT_USERNS] = "userns",
@@ -139,8 +139,7 @@ set_missing(struct sp_feature_status *st, enum sp_feature cause, const char *fmt
 	va_end(ap);
 }
 
-/* ---- small readers ----------------------------------------------------------------------------
- */
+/* ---- small readers ---- */
 
 /* Read a small text file whole, without the trailing newline.  Returns its length or -errno. */
 static ssize_t
@@ -294,8 +293,7 @@ under_seccomp_filter(void)
 	return status_field("Seccomp") == 2;
 }
 
-/* ---- the forked child -------------------------------------------------------------------------
- */
+/* ---- the forked child ---- */
 
 enum stage {
 	STAGE_DONE = 0,
@@ -451,8 +449,7 @@ scratch_dir(void)
 	return "/tmp";
 }
 
-/* ---- explanations -----------------------------------------------------------------------------
- */
+/* ---- explanations ---- */
 
 static const char *
 errno_name(int e)
@@ -600,8 +597,7 @@ explain_killed(struct sp_feature_status *st, enum sp_feature f, const struct chi
 		    m->err == SIGSYS ? ": a seccomp filter" : "");
 }
 
-/* ---- namespaces -------------------------------------------------------------------------------
- */
+/* ---- namespaces ---- */
 
 struct ns_arg {
 	int flag;
@@ -670,7 +666,7 @@ explain_mntns_stage(struct sp_feature_status *st, enum sp_feature f, const struc
 		    const char *needed_for)
 {
 	if (m->stage == STAGE_KILLED) {
-		explain_killed(st, SP_FEAT_MNTNS, m);
+		explain_killed(st, f, m);
 		return true;
 	}
 	if (is_userns_stage(m->stage)) {
@@ -692,8 +688,7 @@ explain_mntns_stage(struct sp_feature_status *st, enum sp_feature f, const struc
 	return false;
 }
 
-/* ---- mounts -----------------------------------------------------------------------------------
- */
+/* ---- mounts ---- */
 
 struct syscall_probe {
 	const char *name;
@@ -937,8 +932,7 @@ check_idmapped(struct sp_feature_status *st)
 	return 0;
 }
 
-/* ---- seccomp, Landlock ------------------------------------------------------------------------
- */
+/* ---- seccomp, Landlock ---- */
 
 static int
 child_seccomp(const void *arg, struct child_msg *m)
@@ -1035,8 +1029,7 @@ check_landlock(struct sp_feature_status *st)
 	return 0;
 }
 
-/* ---- identity ---------------------------------------------------------------------------------
- */
+/* ---- identity ---- */
 
 static void
 check_identity(enum sp_feature f, struct sp_feature_status *st)
@@ -1074,8 +1067,7 @@ check_identity(enum sp_feature f, struct sp_feature_status *st)
 	}
 }
 
-/* ---- terminals, IPC, keys ---------------------------------------------------------------------
- */
+/* ---- terminals, IPC, keys ---- */
 
 static int
 child_pty(const void *arg, struct child_msg *m)
@@ -1177,8 +1169,7 @@ check_tiocsti(struct sp_feature_status *st)
 	return 0;
 }
 
-/* ---- cgroups ----------------------------------------------------------------------------------
- */
+/* ---- cgroups ---- */
 
 /* Which cgroup file system types /proc/self/mountinfo shows: bit 0 cgroup (v1), bit 1 cgroup2. */
 static int
@@ -1241,8 +1232,7 @@ check_cgroup(enum sp_feature f, struct sp_feature_status *st)
 	return 0;
 }
 
-/* ---- the entry points -------------------------------------------------------------------------
- */
+/* ---- the entry points ---- */
 
 int
 sp_feature_check(enum sp_feature f, struct sp_feature_status *st)
@@ -1331,8 +1321,7 @@ sp_environment_forbids_sandbox(struct sp_feature_status *st)
 	return false;
 }
 
-/* ---- the report of `sandproof kernel` ---------------------------------------------------------
- */
+/* ---- the report of `sandproof kernel` ---- */
 
 static const char *const report_sysctls[] = {
     "user.max_user_namespaces",
