@@ -300,3 +300,90 @@ sp_verb_setns_canary(const struct sp_verb_call *v)
 	sp_kv(v, "reached", "1");
 	return SP_OBSERVED;
 }
+
+static void
+write_proc(const char *file, const char *text)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/%s", file);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, text, strlen(text)) < 0)
+			(void)0;
+		close(fd);
+	}
+}
+
+/* The child of escape-release-agent: exit 0 when release_agent opened for writing, else errno. */
+static int
+release_agent_child(const char *target, const char *controller)
+{
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWCGROUP) != 0)
+		return 100 + (errno & 0x7f);
+	char map[64];
+	write_proc("setgroups", "deny");
+	snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
+	write_proc("uid_map", map);
+	snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
+	write_proc("gid_map", map);
+	/* The mount below lands in this child's new mount namespace, owned by its new user
+	 * namespace (so never propagated back); checked, not assumed. */
+	if (!sp_ns_private("mnt"))
+		return 99;
+	if (mount("cgroup", target, "cgroup", MS_NOSUID | MS_NODEV | MS_NOEXEC, controller) != 0)
+		return errno & 0x7f;
+	char path[4200];
+	snprintf(path, sizeof path, "%s/release_agent", target);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	umount2(target, MNT_DETACH);
+	return fd >= 0 ? 0 : 50 + (e & 0x3f);
+}
+
+/*
+ * CVE-2022-0492: in a fresh user, mount and cgroup namespace, mount a cgroup v1 hierarchy and open
+ * its release_agent for writing (never written).  Any success is the failure; a refusal at any
+ * step is the pass.  Done in a forked child whose mount namespace is checked to be new.
+ */
+int
+sp_verb_escape_release_agent(const struct sp_verb_call *v)
+{
+	const char *dir = sp_probe_dir();
+	if (dir == NULL)
+		return sp_cannot(v, "needs the dir= option");
+	static const char *const controllers[] = {"rdma", "memory", "pids", "cpu"};
+	char target[4096];
+	snprintf(target, sizeof target, "%s/mnt", dir);
+	bool reached = false;
+	for (size_t i = 0; i < sizeof controllers / sizeof controllers[0] && !reached; i++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			return sp_cannot(v, "fork: %s", sp_errname(errno));
+		if (pid == 0)
+			_exit(release_agent_child(target, controllers[i]));
+		int st;
+		if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+			return sp_cannot(v, "child did not exit");
+		int c = WEXITSTATUS(st);
+		char key[64];
+		snprintf(key, sizeof key, "%s", controllers[i]);
+		if (c == 0) {
+			reached = true;
+			sp_kv(v, key, "release_agent-opened");
+		} else if (c == 99) {
+			sp_kv(v, key, "refused: mount namespace not new");
+		} else if (c >= 100) {
+			sp_kv(v, key, "unshare %s", sp_errname(c - 100));
+		} else if (c >= 50) {
+			sp_kv(v, key, "open %s", sp_errname(c - 50));
+		} else {
+			sp_kv(v, key, "mount %s", sp_errname(c));
+		}
+	}
+	sp_kv(v, "reached", "%d", reached);
+	return SP_OBSERVED;
+}

@@ -71,6 +71,8 @@ const struct sp_verb sp_verbs[] = {
      "open_by_handle_at with the file canary's handle (shocker)"},
     {"setns-canary", true, sp_verb_setns_canary,
      "open (and setns into, when not the host's) the canary process's namespace TYPE"},
+    {"escape-release-agent", false, sp_verb_escape_release_agent,
+     "cgroup v1 release_agent opened for writing from new user+mount+cgroup namespaces"},
     {"tiocsti", false, sp_verb_tiocsti,
      "push text into stdin's terminal with TIOCSTI (only the harness's pty: tty=1)"},
     {"trap-signals", false, sp_verb_trap_signals,

@@ -131,6 +131,7 @@ int sp_verb_escape_fresh_proc(const struct sp_verb_call *v);
 int sp_verb_escape_umount_root(const struct sp_verb_call *v);
 int sp_verb_escape_handle(const struct sp_verb_call *v);
 int sp_verb_setns_canary(const struct sp_verb_call *v);
+int sp_verb_escape_release_agent(const struct sp_verb_call *v);
 int sp_verb_tiocsti(const struct sp_verb_call *v);
 int sp_verb_trap_signals(const struct sp_verb_call *v);
 int sp_verb_signals(const struct sp_verb_call *v);
