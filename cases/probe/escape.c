@@ -387,3 +387,39 @@ sp_verb_escape_release_agent(const struct sp_verb_call *v)
 	sp_kv(v, "reached", "%d", reached);
 	return SP_OBSERVED;
 }
+
+/*
+ * CVE-2019-5736: the runtime's binary reachable as /proc/PID/exe of a visible process, writable
+ * from inside.  Opens each one O_WRONLY and closes it at once, never writing; a running binary
+ * normally answers ETXTBSY.  Lists the pids whose exe opened.
+ */
+int
+sp_verb_exe_open_write(const struct sp_verb_call *v)
+{
+	DIR *d = opendir("/proc");
+	if (d == NULL)
+		return sp_cannot(v, "opendir /proc: %s", sp_errname(errno));
+	char opened[1024] = "";
+	size_t o = 0;
+	unsigned tried = 0;
+	pid_t self = getpid();
+	for (struct dirent *e; (e = readdir(d)) != NULL;) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9' || atoi(e->d_name) == self)
+			continue;
+		char path[300];
+		snprintf(path, sizeof path, "/proc/%s/exe", e->d_name);
+		int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		tried++;
+		if (fd < 0)
+			continue;
+		close(fd);
+		if (o + 24 < sizeof opened)
+			o += (size_t)snprintf(opened + o, sizeof opened - o, "%s%s", o ? "," : "",
+					      e->d_name);
+	}
+	closedir(d);
+	sp_kv(v, "tried", "%u", tried);
+	sp_kv(v, "opened", "%s", opened);
+	sp_kv(v, "reached", "%d", opened[0] != '\0');
+	return SP_OBSERVED;
+}

@@ -73,6 +73,8 @@ const struct sp_verb sp_verbs[] = {
      "open (and setns into, when not the host's) the canary process's namespace TYPE"},
     {"escape-release-agent", false, sp_verb_escape_release_agent,
      "cgroup v1 release_agent opened for writing from new user+mount+cgroup namespaces"},
+    {"exe-open-write", false, sp_verb_exe_open_write,
+     "open /proc/PID/exe of every other visible process O_WRONLY (never writes)"},
     {"tiocsti", false, sp_verb_tiocsti,
      "push text into stdin's terminal with TIOCSTI (only the harness's pty: tty=1)"},
     {"trap-signals", false, sp_verb_trap_signals,

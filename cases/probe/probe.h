@@ -132,6 +132,7 @@ int sp_verb_escape_umount_root(const struct sp_verb_call *v);
 int sp_verb_escape_handle(const struct sp_verb_call *v);
 int sp_verb_setns_canary(const struct sp_verb_call *v);
 int sp_verb_escape_release_agent(const struct sp_verb_call *v);
+int sp_verb_exe_open_write(const struct sp_verb_call *v);
 int sp_verb_tiocsti(const struct sp_verb_call *v);
 int sp_verb_trap_signals(const struct sp_verb_call *v);
 int sp_verb_signals(const struct sp_verb_call *v);
