@@ -100,9 +100,7 @@ require_claimed(const atf_tc_t *tc, const struct sp_description *d)
 		atf_tc_skip("unsupported mode: %s does not run as %s (modes=%s)", d->name, mode,
 			    d->modes);
 	if (strcmp(d->installed, "no") == 0)
-		sp_skip_environment(tc, "adapter-not-installed",
-				    "the sandbox of adapter %s is not "
-				    "installed",
+		sp_skip_environment(tc, "adapter-not-installed", "%s's sandbox is not installed",
 				    d->name);
 }
 
