@@ -12,19 +12,15 @@ int
 sbx_cap_from_name(const char *name)
 {
 	char buf[64];
-	if (!name || !name[0] || strlen(name) + 5 > sizeof(buf))
+	if (!name)
 		return -EINVAL;
-	size_t n = 0;
-	if (strncasecmp(name, "cap_", 4) != 0) {
-		memcpy(buf, "cap_", 4);
-		n = 4;
-	}
-	for (const char *c = name; *c; c++)
-		buf[n++] = (char)tolower((unsigned char)*c);
-	buf[n] = '\0';
+	const char *base = strncasecmp(name, "cap_", 4) == 0 ? name + 4 : name;
 	/* cap_from_name() also takes numbers; a name must be a name. */
-	if (isdigit((unsigned char)buf[4]))
+	if (!base[0] || isdigit((unsigned char)base[0]) || strlen(base) + 5 > sizeof(buf))
 		return -EINVAL;
+	int n = snprintf(buf, sizeof(buf), "cap_%s", base);
+	for (int i = 4; i < n; i++)
+		buf[i] = (char)tolower((unsigned char)buf[i]);
 	cap_value_t v;
 	if (cap_from_name(buf, &v) < 0)
 		return -EINVAL;
@@ -66,8 +62,6 @@ sbx_caps_apply(const struct sbx_config *cfg, struct sbx_error *err)
 	int bounding = (setpcap != CAP_SET && nnp && geteuid() != 0) ? 0 : last;
 	for (int c = 0; c < bounding && c < 64; c++) {
 		if (keep & (UINT64_C(1) << c))
-			continue;
-		if (prctl(PR_CAPBSET_READ, (unsigned long)c, 0, 0, 0) != 1)
 			continue;
 		if (cap_drop_bound((cap_value_t)c) < 0)
 			return sbx_fail(err, errno, "drop capabilities", "bounding",

@@ -246,7 +246,9 @@ sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *pro
 	}
 	int parentfd = die_with_parent(cfg) ? (int)syscall(SYS_pidfd_open, getpid(), 0) : -1;
 	/* Testing only: a directory fd of the host's root, deliberately inheritable. */
-	int leakfd = (cfg->testing & SBX_TESTING_CLOSE_FDS) ? open("/", O_PATH | O_DIRECTORY) : -1;
+	int leakfd = (cfg->testing & SBX_TESTING_CLOSE_FDS)
+			 ? open("/", O_PATH | O_DIRECTORY) /* NOLINT(android-cloexec-open) */
+			 : -1;
 
 	sigset_t set;
 	fwd_set(&set);

@@ -121,7 +121,7 @@ add_testing(struct sbx_config *cfg, unsigned *mask, const char *list)
 	char buf[512];
 	if (strlen(list) >= sizeof(buf))
 		die("testing-disable '%.64s...': Invalid argument (list too long)", list);
-	strcpy(buf, list);
+	snprintf(buf, sizeof(buf), "%s", list);
 	char *save = NULL;
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		int bit = sbx_testing_from_name(t);

@@ -131,7 +131,8 @@ CASE(proc_sys_is_read_only, "/proc/sys and the other host-wide proc knobs are re
 CASE(init_is_not_inspectable, "the init holds no inherited fd and is not dumpable")
 {
 	lt_require_userns();
-	int fd = open("/", O_RDONLY | O_DIRECTORY); /* deliberately inheritable */
+	/* deliberately inheritable */
+	int fd = open("/", O_RDONLY | O_DIRECTORY); /* NOLINT(android-cloexec-open) */
 	ATF_REQUIRE(fd >= 0);
 	int rc = RUN(tc, "--", "/bin/sh", "-c", "ls /proc/1/fd | wc -l; ls -l /proc/1/fd/0");
 	close(fd);
@@ -202,7 +203,8 @@ CASE(environment_is_clean, "only PATH, TERM and HOME=/ reach the command")
 
 CASE(inherited_fds_are_closed, "a descriptor the caller leaks is not open in the command")
 {
-	int fd = open("/", O_RDONLY | O_DIRECTORY); /* deliberately inheritable */
+	/* deliberately inheritable */
+	int fd = open("/", O_RDONLY | O_DIRECTORY); /* NOLINT(android-cloexec-open) */
 	ATF_REQUIRE(fd >= 0);
 	const char *out = OBS0(tc);
 	close(fd);
