@@ -212,7 +212,8 @@ int sbx_wait(struct sbx_proc *proc);
  * for the kernel to tear the namespaces down (the init may still be exiting; it stays a child of
  * the caller until reaped).  For launchers that exit right after. */
 int sbx_wait_status(struct sbx_proc *proc);
-/* sbx_spawn + sbx_wait.  Returns the status, or -errno with *err filled. */
+/* sbx_spawn + sbx_wait.  Returns the status, or -errno with *err filled (for a command that
+ * could not be executed, err->step is "exec", after the sandbox has exited). */
 int sbx_run(const struct sbx_config *cfg, char *const argv[], struct sbx_error *err);
 
 #ifdef __cplusplus

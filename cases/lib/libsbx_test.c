@@ -453,19 +453,29 @@ signal_child(void *arg)
 	struct sbx_config *cfg = sbx_config_new();
 	struct sbx_error e;
 	struct sbx_proc p;
+	char dir[PATH_MAX], ready[PATH_MAX + 16];
+	if (!getcwd(dir, sizeof(dir) - 8))
+		return 1;
+	strcat(dir, "/ready");
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+		return 1;
+	snprintf(ready, sizeof(ready), "%s/ready", dir);
 	sbx_config_bind(cfg, "/usr", "/usr", SBX_BIND_RO);
 	sbx_config_symlink(cfg, "usr/bin", "/bin");
 	sbx_config_symlink(cfg, "usr/lib", "/lib");
 	sbx_config_symlink(cfg, "usr/lib64", "/lib64");
 	sbx_config_dev(cfg, "/dev"); /* sh redirects a background job's stdin to /dev/null */
+	sbx_config_bind(cfg, dir, "/r", 0);
 	char *argv[] = {LT_UNCONST("/bin/sh"), LT_UNCONST("-c"),
-			LT_UNCONST("trap 'exit 42' TERM; /bin/sleep 30 & wait"), NULL};
+			LT_UNCONST("trap 'exit 42' TERM; : > /r/ready; /bin/sleep 30 & wait"),
+			NULL};
 	int r = sbx_spawn(cfg, argv, &p, &e);
 	if (r == -EPERM || r == -ENOSPC)
 		return LT_SKIP;
 	if (r < 0)
 		return print_err(r, &e), 1;
-	usleep(300000);
+	for (int i = 0; i < 1000 && access(ready, F_OK) != 0; i++)
+		usleep(10000);
 	/* Blocked by sbx_spawn until sbx_wait, which forwards it. */
 	kill(getpid(), SIGTERM);
 	printf("status=%d\n", sbx_wait(&p));
