@@ -11,7 +11,7 @@
 #   --kernel    only these kernels (names from ci/kernels/list)
 #   --variant   only these variants: default, kernel.unprivileged_userns_clone=0,
 #               user.max_user_namespaces=0
-#   --timeout   seconds one guest may run (default 1500), then qemu is killed
+#   --timeout   seconds one guest may run (default 600), then qemu is killed
 #
 # Results: $BUILD/kernels/results/KERNEL/VARIANT/MODE.db (and .log), one line per column in
 # $BUILD/kernels/columns:  kernel|variant|mode|db_path|duration_s|skip_reason
@@ -27,12 +27,15 @@ KDIR=$top/$BUILD/kernels
 HERE=$top/ci/kernels
 GUEST_PREFIX=/opt/sandproof
 GUEST_USER=sandproof
-GUEST_PROGRAMS="kyua bash unshare nsenter setpriv"
+# The guest's userland is Debian's where it matters (what a sandboxed /bin/sh, ls or unshare(1)
+# prints is compared by cases), busybox for the rest (mount, su, tar, insmod, poweroff ...).
+GUEST_PACKAGES="coreutils dash bash grep sed gzip findutils"
+GUEST_PROGRAMS="kyua unshare nsenter setpriv findmnt lsns"
 CHECK_USER=${SANDPROOF_CHECK_USER:-sandproof-check}
 ADAPTER=${SANDPROOF_ADAPTER:-ref}
 ALL_VARIANTS="default kernel.unprivileged_userns_clone=0 user.max_user_namespaces=0"
 
-ci=0 kernels=() variants=() modes=() timeout=1500 accel=${SANDPROOF_ACCEL:-auto}
+ci=0 kernels=() variants=() modes=() timeout=600 accel=${SANDPROOF_ACCEL:-auto}
 jobs=$(nproc 2>/dev/null || echo 2)
 [ "$jobs" -gt 4 ] && jobs=4
 mem_mb=2048
@@ -114,6 +117,10 @@ list_kernels() {
 fetch_deb() {
 	local glob=$1 re pkg ver best="" bestver="" deb f
 	re=$(printf '%s' "$glob" | sed -e 's/[.+]/\\&/g' -e 's/\*/.*/g')
+	# No package list yet (a fresh machine): refresh it once.
+	if ! apt-cache search --names-only "^$re\$" 2>/dev/null | grep -q .; then
+		apt-get update -q >/dev/null 2>&1 || true
+	fi
 	while read -r pkg _; do
 		ver=$(apt-cache policy "$pkg" 2>/dev/null | awk '/Candidate:/ { print $2 }')
 		case $ver in '' | '(none)') continue ;; esac
@@ -177,11 +184,18 @@ build_common_initramfs() {
 	# Debug information is most of the size and nothing in the guest reads it.
 	find "$root$GUEST_PREFIX" -type f -perm -u+x -exec strip --strip-debug {} + 2>/dev/null
 	install -m 755 "$(command -v busybox)" "$root/usr/bin/busybox"
-	# Real programs where busybox's applets differ: kyua, bash for scripts, and util-linux's
-	# namespace tools (busybox unshare has no --time or --cgroup; cases compare against unshare(1)).
+	# Debian's programs first (see GUEST_PACKAGES), at their merged-/usr paths; busybox fills in.
+	for a in $GUEST_PACKAGES; do
+		dpkg -L "$a" | grep -E '^/(usr/)?s?bin/[^/]+$' | while IFS= read -r f; do
+			[ -f "$f" ] && [ ! -L "$f" ] && [ -x "$f" ] || continue
+			case $f in /usr/*) t=$f ;; *) t=/usr$f ;; esac
+			install -m 755 "$f" "$root$t"
+		done
+	done
 	for a in $GUEST_PROGRAMS; do
 		install -m 755 "$(command -v "$a")" "$root/usr/bin/$a" || return 1
 	done
+	ln -sf dash "$root/usr/bin/sh"
 	cp -a /usr/share/kyua "$root/usr/share/"
 	# Every dynamic ELF file: its libraries and the loader, at the paths ldd names.
 	while IFS= read -r f; do
@@ -270,7 +284,7 @@ detect_accel() {
 			> "$probe/root/init"
 		chmod 755 "$probe/root/init"
 		(cd "$probe/root" && find . | cpio -o -H newc -R 0:0 --quiet) > "$probe/initrd"
-		out=$(timeout --kill-after=5 20 qemu-system-x86_64 -accel kvm -cpu host -machine q35 \
+		out=$(timeout --kill-after=5 15 qemu-system-x86_64 -accel kvm -cpu host -machine q35 \
 			-m 256 -nodefaults -display none -monitor none -no-reboot -nic none -serial stdio \
 			-kernel "$vmlinuz" -initrd "$probe/initrd" -append "console=ttyS0 panic=-1 quiet" \
 			< /dev/null 2>&1)
@@ -463,9 +477,20 @@ run_native() {
 if [ -z "${SANDPROOF_KERNELS_TREE:-}" ]; then
 	make --no-print-directory -s BUILD="$BUILD" all >&2 || { say "the build failed"; exit 2; }
 fi
-common_built=0
 mapfile -t entries < <(list_kernels)
 [ ${#entries[@]} -gt 0 ] || { say "no kernel selected"; exit 2; }
+# Both staged trees come from the same build, made before any run starts.
+for entry in "${entries[@]}"; do
+	if [ "${entry#*$'\t'}" = native ]; then prepare_native || exit 2; fi
+done
+for entry in "${entries[@]}"; do
+	if [ "${entry#*$'\t'}" != native ]; then
+		t0=$(now)
+		build_common_initramfs || exit 2
+		say "initramfs built in $(secs "$t0" "$(now)")s"
+		break
+	fi
+done
 for entry in "${entries[@]}"; do
 	name=${entry%%$'\t'*} src=${entry#*$'\t'}
 	case $src in
@@ -488,12 +513,6 @@ for entry in "${entries[@]}"; do
 	if [ -z "$vmlinuz" ]; then
 		say "$name: no /boot/vmlinuz-* in $(basename "$deb")"
 		exit 2
-	fi
-	if [ $common_built = 0 ]; then
-		t0=$(now)
-		build_common_initramfs || exit 2
-		common_built=1
-		say "initramfs built in $(secs "$t0" "$(now)")s"
 	fi
 	modules_cpio "$dir" "$kver" "$KDIR/initramfs/modules-$kver.cpio" || exit 2
 	cat "$KDIR/initramfs/common.cpio" "$KDIR/initramfs/modules-$kver.cpio" \
@@ -532,6 +551,15 @@ rc=0 tp=0 tf=0 ts=0
 	echo
 	echo "guest runs (wall time of qemu, boot = kernel start to /init, then each suite run):"
 	for t in "${timings[@]}"; do echo "  $t"; done
+	echo
+	echo "skip reasons (count, reason), per column:"
+	while IFS='|' read -r k v m db _; do
+		[ -n "$db" ] || continue
+		echo "  $k $v $m:"
+		kyua db-exec --no-headers -r "$top/$db" "SELECT COUNT(*), result_reason FROM test_results
+			WHERE result_type = 'skipped' GROUP BY result_reason ORDER BY 1 DESC, 2" |
+			sed 's/^\([0-9]*\),/    \1  /'
+	done < "$KDIR/columns"
 	if [ $rc != 0 ]; then
 		echo
 		echo "failed or broken cases:"
