@@ -1383,6 +1383,8 @@ struct report {
 	const char *lsm_source;
 	struct sp_feature_status feat[SP_FEAT__COUNT];
 	int landlock_abi;
+	bool forbids_sandbox;
+	struct sp_feature_status sandbox;
 	const char *cgroup_layout;
 	char config_source[256];
 	bool config_present[N_CONFIG];
@@ -1555,6 +1557,7 @@ gather(struct report *r)
 		if (!ns_type_of((enum sp_feature)f))
 			sp_feature_check((enum sp_feature)f, &r->feat[f]);
 	r->landlock_abi = sp_landlock_abi();
+	r->forbids_sandbox = sp_environment_forbids_sandbox(&r->sandbox);
 	r->cgroup_layout = sp_cgroup_layout();
 	gather_config(r);
 }
@@ -1697,6 +1700,7 @@ report_machine(FILE *out, enum sp_report_format fmt, const struct report *r)
 		emit_status(&e, key, "", &r->feat[f]);
 	}
 	emit_long(&e, "landlock.abi", r->landlock_abi > 0 ? r->landlock_abi : 0);
+	emit_status(&e, "sandbox", "allowed", &r->sandbox);
 	emit_str(&e, "cgroup.layout", r->cgroup_layout);
 	emit_str(&e, "config.source", r->config_source[0] ? r->config_source : NULL);
 	for (size_t i = 0; i < N_CONFIG; i++) {
@@ -1755,6 +1759,11 @@ report_table(FILE *out, const struct report *r)
 		r->lsm_source ? " (from " : "", r->lsm_source ? r->lsm_source : "",
 		r->lsm_source ? ")" : "");
 	fprintf(out, "  %-46s %s\n", "cgroup layout", r->cgroup_layout);
+	if (r->forbids_sandbox)
+		fprintf(out, "  %-46s no: %s: %s\n", "sandboxes allowed", r->sandbox.code,
+			r->sandbox.why);
+	else
+		fprintf(out, "  %-46s yes\n", "sandboxes allowed");
 
 	fprintf(out, "\nfeatures\n");
 	for (int f = 0; f < SP_FEAT__COUNT; f++) {
