@@ -165,11 +165,14 @@ const char *sbx_testing_names(void); /* "userns,mntns,..." for help texts */
 int sbx_check(const struct sbx_config *cfg, struct sbx_error *err);
 
 /*
- * The steps, for callers that build their own sequence (sbx_spawn() calls them in this order).
+ * The steps, for callers that build their own sequence.  sbx_spawn() does the same with one
+ * clone() in place of unshare():
+ *   sbx_enter_namespaces -> fork (pid namespace) -> sbx_setup_mounts -> fork -> sbx_exec
  *
- * sbx_enter_namespaces: unshare() the configured namespaces in the calling process and write
- * setgroups, uid_map and gid_map.  Works without root.  The new pid and time namespaces apply to
- * the next child only (pid_namespaces(7)): fork before sbx_setup_mounts().
+ * sbx_enter_namespaces: unshare() the configured namespaces in the calling process, write
+ * setgroups, uid_map and gid_map, and set the hostname.  Works without root.  The new pid and
+ * time namespaces apply to the next child only (pid_namespaces(7)): fork before
+ * sbx_setup_mounts().
  */
 int sbx_enter_namespaces(const struct sbx_config *cfg, struct sbx_error *err);
 /* In the new mount (and pid) namespace: build the root, pivot into it, apply the mount steps. */
@@ -183,8 +186,9 @@ int sbx_mount_tmpfs(const char *dst, uint64_t size_bytes, mode_t mode, struct sb
  * root is the initramfs rootfs, which cannot be pivoted away from; see pivot_root(2)). */
 int sbx_pivot_root(const char *dir, bool allow_chroot, struct sbx_error *err);
 /* The last step, in the process that becomes the command: session, die-with-parent, rlimits,
- * hostname, cwd, environment, fds, capabilities, no_new_privs, then execve with a PATH search.
- * Returns only on failure (err->step is "exec" when execve itself failed). */
+ * cwd, environment, fds (all marked close-on-exec), capabilities, no_new_privs, then execve with
+ * a PATH search (from the new environment).  Returns only on failure (err->step is "exec" when
+ * execve itself failed). */
 int sbx_exec(const struct sbx_config *cfg, char *const argv[], struct sbx_error *err);
 
 /* A running sandbox. */

@@ -93,6 +93,9 @@ run_init(struct child *c)
 	unsigned ns = sbx_effective_ns(cfg);
 	struct sbx_error e;
 	sbx_error_clear(&e);
+	/* An ignored SIGCHLD (inherited from the launcher) would make the kernel reap the command
+	 * itself, and its status would be lost (waitpid(2), NOTES). */
+	signal(SIGCHLD, SIG_DFL);
 
 	if (die_with_parent(cfg)) {
 		/* The init dies with the launcher; as pid 1 its death makes the kernel kill
