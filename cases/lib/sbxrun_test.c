@@ -787,6 +787,22 @@ CASE(testing_disable_netns_shares_network, "--testing-disable=netns: the network
 	ATF_CHECK_STREQ(LT_KV(OBS(tc, "--testing-disable=netns"), "ns.net"), lt_own_ns("net"));
 }
 
+CASE(testing_disable_utsns_shares_uts, "--testing-disable=utsns: the uts namespace is shared")
+{
+	ATF_CHECK_STREQ(LT_KV(OBS(tc, "--testing-disable=utsns"), "ns.uts"), lt_own_ns("uts"));
+}
+
+CASE(testing_disable_ipcns_shares_ipc, "--testing-disable=ipcns: the ipc namespace is shared")
+{
+	ATF_CHECK_STREQ(LT_KV(OBS(tc, "--testing-disable=ipcns"), "ns.ipc"), lt_own_ns("ipc"));
+}
+
+CASE(testing_disable_cgroupns_shares_cgroup, "--testing-disable=cgroupns: cgroup ns is shared")
+{
+	ATF_CHECK_STREQ(LT_KV(OBS(tc, "--testing-disable=cgroupns"), "ns.cgroup"),
+			lt_own_ns("cgroup"));
+}
+
 CASE(testing_disable_dev_shows_host_dev, "--testing-disable=dev: /dev is the host's")
 {
 	const char *out = OBS(tc, "--testing-disable=dev");
@@ -901,6 +917,9 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, testing_disable_proc_shows_host_pids);
 	ATF_TP_ADD_TC(tp, testing_disable_pidns_shares_pids);
 	ATF_TP_ADD_TC(tp, testing_disable_netns_shares_network);
+	ATF_TP_ADD_TC(tp, testing_disable_utsns_shares_uts);
+	ATF_TP_ADD_TC(tp, testing_disable_ipcns_shares_ipc);
+	ATF_TP_ADD_TC(tp, testing_disable_cgroupns_shares_cgroup);
 	ATF_TP_ADD_TC(tp, testing_disable_dev_shows_host_dev);
 	ATF_TP_ADD_TC(tp, testing_disable_mntns_shows_host_root);
 	ATF_TP_ADD_TC(tp, testing_disable_pivot_root_keeps_old_root);
