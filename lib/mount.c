@@ -180,8 +180,14 @@ sbx_prepare_mounts(const struct sbx_config *cfg, struct sbx_prepared *p, struct 
 			if (fd == -EPERM && !(sbx_effective_ns(cfg) & SBX_NS_PID))
 				fd = sbx_clone_tree("/proc", 0, err, "proc");
 			if (fd < 0)
-				return sbx_log(cfg, sbx_fail(err, -fd, "mount proc", s->dst, NULL),
-					       "mount proc", "%s", s->dst);
+				return sbx_log(
+				    cfg,
+				    sbx_fail(err, -fd, "mount proc", s->dst, "%s",
+					     fd == -EPERM ? "a new proc needs a fully visible proc "
+							    "here (mount_too_revealing): inside "
+							    "a sandbox that covers parts of /proc?"
+							  : ""),
+				    "mount proc", "%s", s->dst);
 		} else if (s->kind == SBX_STEP_SYSFS) {
 			fd = fresh_fs("sysfs", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
 						   MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);

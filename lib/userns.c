@@ -87,6 +87,12 @@ sbx_write_id_maps(const struct sbx_config *cfg, uid_t outer_uid, gid_t outer_gid
 	int n = snprintf(line, sizeof(line), "%u %u 1\n", (unsigned)cfg->uid, (unsigned)outer_uid);
 	r = sbx_write_file_at(AT_FDCWD, "/proc/self/uid_map", line, (size_t)n);
 	sbx_log(cfg, r, "write uid_map", "%u %u 1", (unsigned)cfg->uid, (unsigned)outer_uid);
+	/* Since Linux 5.12 a map that includes the parent namespace's uid 0 needs CAP_SETFCAP in
+	 * the parent at creation time (verify_root_map(), kernel/user_namespace.c): a process
+	 * that is uid 0 without capabilities, e.g. inside another sandbox, cannot map itself. */
+	if (r == -EPERM && outer_uid == 0)
+		return sbx_fail(err, EPERM, "write uid_map", "/proc/self/uid_map",
+				"mapping uid 0 of the parent namespace needs CAP_SETFCAP there");
 	if (r < 0)
 		return sbx_fail(err, -r, "write uid_map", "/proc/self/uid_map", "mapping %u to %u",
 				(unsigned)cfg->uid, (unsigned)outer_uid);
