@@ -102,6 +102,7 @@ require_claimed(const atf_tc_t *tc, const struct sp_description *d)
 	if (strcmp(d->installed, "no") == 0)
 		sp_skip_environment(tc, "adapter-not-installed", "%s's sandbox is not installed",
 				    d->name);
+	sp_apply_expectations(tc, d->name, mode);
 }
 
 /*

@@ -95,4 +95,10 @@ bool sp_canary_unreached(const struct sp_run *r, unsigned kind_bit, char *msg, s
 /* The outside view was taken (the probe was found alive on the host); fails the case if not. */
 void sp_require_outside(const struct sp_run *r);
 
+/*
+ * When fixtures/expect/ADAPTER.conf (or test_suites.sandproof.expect) lists this case's property
+ * for MODE, mark it an expected failure with the listed reason (expect.c).  sp_probe calls it.
+ */
+void sp_apply_expectations(const atf_tc_t *tc, const char *adapter, const char *mode);
+
 #endif
