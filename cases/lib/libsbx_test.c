@@ -409,6 +409,27 @@ CASE(spawn_runs_the_command_under_an_init, "sbx_spawn: the command is pid 2, its
 	ATF_CHECK_STREQ(LT_KV(O.out, "proc_pids"), "2");
 }
 
+static int
+rlimit_child(void *arg)
+{
+	(void)arg;
+	struct sbx_config *cfg = spawn_config();
+	struct sbx_error e;
+	sbx_config_set_rlimit(cfg, RLIMIT_NOFILE, 64, 128);
+	char *argv[] = {LT_UNCONST("/sbt/observe"), NULL};
+	int r = sbx_run(cfg, argv, &e);
+	if (r == -EPERM || r == -ENOSPC)
+		return LT_SKIP;
+	return r == 0 ? 0 : 1;
+}
+
+CASE(rlimits_are_applied, "sbx_config_set_rlimit: the command sees the limits")
+{
+	snprintf(observe_path, sizeof(observe_path), "%s/observe", lt_srcdir(tc));
+	lt_child("rlimit", rlimit_child, NULL, &O);
+	ATF_CHECK_STREQ(LT_KV(O.out, "rlimit_nofile"), "64/128");
+}
+
 CASE(log_callback_gets_one_line_per_step, "the log callback sees each step with its result")
 {
 	snprintf(observe_path, sizeof(observe_path), "%s/observe", lt_srcdir(tc));
@@ -571,6 +592,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, exec_drops_caps_sets_nnp_and_session);
 	ATF_TP_ADD_TC(tp, exec_reports_a_missing_command);
 	ATF_TP_ADD_TC(tp, spawn_runs_the_command_under_an_init);
+	ATF_TP_ADD_TC(tp, rlimits_are_applied);
 	ATF_TP_ADD_TC(tp, log_callback_gets_one_line_per_step);
 	ATF_TP_ADD_TC(tp, spawn_reports_the_failing_step_and_path);
 	ATF_TP_ADD_TC(tp, wait_forwards_sigterm);

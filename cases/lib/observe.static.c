@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/utsname.h>
@@ -247,6 +248,10 @@ main(int argc, char **argv)
 	print_magic("proc_magic", "/proc");
 	status_fields();
 	printf("nnp_prctl=%d\n", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		printf("rlimit_nofile=%llu/%llu\n", (unsigned long long)rl.rlim_cur,
+		       (unsigned long long)rl.rlim_max);
 	if (uname(&u) == 0)
 		printf("hostname=%s\n", u.nodename);
 	if (getcwd(buf, sizeof(buf)))
