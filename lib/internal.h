@@ -10,6 +10,9 @@
 #include <stdarg.h>
 #include <unistd.h>
 
+/* Nothing declared below is part of the ABI of libsbx.so. */
+#pragma GCC visibility push(hidden)
+
 #define SBX_MAX_STEPS 128
 #define SBX_MAX_ENV 128
 #define SBX_MAX_RLIMITS 16
@@ -135,5 +138,7 @@ void sbx_prepared_close(struct sbx_prepared *p);
 int sbx_apply_steps(const struct sbx_config *cfg, struct sbx_prepared *p, struct sbx_error *err);
 int sbx_attach_tree(int fd, const char *dst, bool is_dir, struct sbx_error *err, const char *step);
 int sbx_clone_tree(const char *src, unsigned flags, struct sbx_error *err, const char *step);
+
+#pragma GCC visibility pop
 
 #endif
