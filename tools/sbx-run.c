@@ -213,7 +213,8 @@ main(int argc, char **argv)
 			   is(a, "--hostname") || is(a, "--uid") || is(a, "--gid") ||
 			   is(a, "--cap-keep") || is(a, "--unsetenv") || is(a, "--keep-env") ||
 			   is(a, "--chdir")) {
-			arg1(argc, argv, &i, a);
+			if (!strchr(a, '=') && ++i >= argc)
+				die("option '%s' needs an argument (see --help)", a);
 		} else {
 			die("unknown option '%s' (see --help)", a);
 		}

@@ -579,6 +579,13 @@ CASE(share_user_keeps_host_ids, "--share user (root only): no map, ids are the c
 	ATF_CHECK_STREQ(LT_KV(out, "CapEff"), "0000000000000000");
 }
 
+CASE(options_take_the_equals_form, "--opt=value works like --opt value")
+{
+	const char *out = OBS(tc, "--tmpfs=/x", "--chdir=/x", "--hostname=eq");
+	expect_field(out, "cwd", "/x");
+	expect_field(out, "hostname", "eq");
+}
+
 CASE(verbose_logs_each_step, "-v logs one line per step on stderr")
 {
 	OBS(tc, "-v");
@@ -893,6 +900,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, dir_symlink_mqueue_are_created);
 	ATF_TP_ADD_TC(tp, share_mount_skips_every_mount);
 	ATF_TP_ADD_TC(tp, share_user_keeps_host_ids);
+	ATF_TP_ADD_TC(tp, options_take_the_equals_form);
 	ATF_TP_ADD_TC(tp, verbose_logs_each_step);
 	ATF_TP_ADD_TC(tp, help_and_version);
 	ATF_TP_ADD_TC(tp, bad_missing_rootfs);
