@@ -23,8 +23,16 @@ sbx_pivot_root(const char *dir, bool allow_chroot, struct sbx_error *err)
 	 */
 	if (syscall(SYS_pivot_root, ".", ".") < 0) {
 		int e = errno;
-		/* EINVAL: the current root is the initramfs rootfs, which cannot be pivoted. */
+		/*
+		 * EINVAL: the current root is the initramfs rootfs, which has no parent and
+		 * cannot be pivoted away from (pivot_root(2)).  Do what switch_root(8) does:
+		 * move the new root over "/" so the old tree is covered and no path reaches it,
+		 * then chroot into it.
+		 */
 		if (e == EINVAL && allow_chroot) {
+			if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+				return sbx_fail(err, errno, "chroot", dir,
+						"moving the new root over / (pivot_root fallback)");
 			if (chroot(".") < 0)
 				return sbx_fail(err, errno, "chroot", dir, "pivot_root fallback");
 			if (chdir("/") < 0)

@@ -182,8 +182,9 @@ int sbx_bind_mount(const char *src, const char *dst, unsigned flags, struct sbx_
 /* A fresh tmpfs on dst; size 0 is the kernel's default (half of RAM). */
 int sbx_mount_tmpfs(const char *dst, uint64_t size_bytes, mode_t mode, struct sbx_error *err);
 /* Make dir (a mount point) the root: pivot_root(".", ".") then detach the old root.  With
- * allow_chroot, falls back to chroot(".") where pivot_root is impossible (EINVAL: the current
- * root is the initramfs rootfs, which cannot be pivoted away from; see pivot_root(2)). */
+ * allow_chroot, where pivot_root is impossible (EINVAL: the current root is the initramfs
+ * rootfs, which cannot be pivoted away from; see pivot_root(2)), moves dir over "/" and
+ * chroots into it, as switch_root(8) does, and returns 1. */
 int sbx_pivot_root(const char *dir, bool allow_chroot, struct sbx_error *err);
 /* The last step, in the process that becomes the command: session, die-with-parent, rlimits,
  * cwd, environment, fds (all marked close-on-exec), capabilities, no_new_privs, then execve with
