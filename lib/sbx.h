@@ -159,8 +159,11 @@ const char *sbx_testing_names(void); /* "userns,mntns,..." for help texts */
 
 /*
  * Checks everything that can be checked before anything is created: the config error, the
- * rootfs and every bind source exist, ids fit the map, the requested namespaces exist in this
- * kernel (/proc/self/ns/<name>).
+ * rootfs and every bind source exist, ids fit the map (without a user namespace they must be the
+ * caller's), setgroups "allow" has the privilege it needs, a hostname has its uts namespace and
+ * mount steps their mount namespace.  sbx_spawn() calls it first.  (Whether the kernel has a
+ * namespace is learnt from clone() itself; a failure is then explained from /proc/self/ns and
+ * the sysctls, so the common path reads no extra file.)
  */
 int sbx_check(const struct sbx_config *cfg, struct sbx_error *err);
 
