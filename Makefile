@@ -190,6 +190,10 @@ $(BUILD)/tools/%: $(BUILD)/tools/%.o
 $(BUILD)/tools/sandproof-kernel: $(BUILD)/tools/sandproof-kernel.o $(LIBSP_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBSP_A)
 
+# The attack-surface inventory drives an adapter with the harness core.
+$(BUILD)/tools/sandproof-surface: $(BUILD)/tools/sandproof-surface.o $(LIBSP_A)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBSP_A)
+
 # Static helper programs of the tools (the benchmark's exit-at-once program).
 $(TOOLS_STATIC): $(BUILD)/tools/%: $(BUILD)/tools/%.static.o
 	$(CC) -static $(LDFLAGS) -o $@ $^

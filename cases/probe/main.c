@@ -53,6 +53,7 @@ const struct sp_verb sp_verbs[] = {
     {"escape-proc-roots", false, sp_verb_escape_proc_roots,
      "reach the file canary through /proc/PID/root of every visible process"},
     {"userns-nest", false, sp_verb_userns_nest, "create a nested user namespace (in a child)"},
+    {"try-unshare", true, sp_verb_try_unshare, "unshare TYPE+TYPE... in a child (surface.c)"},
     {"ptrace-canary", false, sp_verb_ptrace_canary, "PTRACE_SEIZE the canary process"},
     {"vmread-canary", false, sp_verb_vmread_canary, "process_vm_readv the canary process"},
     {"syscall", true, sp_verb_syscall,

@@ -119,6 +119,7 @@ int sp_verb_escape_chroot(const struct sp_verb_call *v);
 int sp_verb_escape_chroot_fd(const struct sp_verb_call *v);
 int sp_verb_escape_proc_roots(const struct sp_verb_call *v);
 int sp_verb_userns_nest(const struct sp_verb_call *v);
+int sp_verb_try_unshare(const struct sp_verb_call *v); /* surface.c */
 int sp_verb_ptrace_canary(const struct sp_verb_call *v);
 int sp_verb_vmread_canary(const struct sp_verb_call *v);
 int sp_verb_syscall(const struct sp_verb_call *v);
