@@ -124,7 +124,7 @@ SUBST_INSTALL = sed -e 's|@SBX_RUN@|$(bindir)/sbx-run|g' \
 	-e 's|@VERSION@|$(VERSION)|g'
 
 # ---- targets ---------------------------------------------------------------------------------
-.PHONY: all check conform bench lint install install-tests clean distclean kernels restricted
+.PHONY: all check conform bench lint install install-tests clean distclean kernels restricted docs
 
 all: $(LIBSBX_A) $(LIBSBX_SO) $(BUILD)/lib/libsbx.pc $(TOOLS_C) $(TOOLS_SH) $(TOOLS_STATIC) $(PROBE) $(TESTS) \
 	$(HELPERS) $(STATIC_HELPERS) $(FIXTURES)
@@ -229,7 +229,7 @@ $(FIXTURES): $(BUILD)/fixtures/%: fixtures/% Makefile
 # sandbox, as this user and (when root) again as an unprivileged user.  Ends with one line:
 # `N passed, N failed, N skipped`.
 check: all
-	@BUILD=$(BUILD) MAKE="$(MAKE)" ci/check.sh
+	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) MAKE="$(MAKE)" ci/check.sh
 
 conform: all
 	@ci/deps.sh conform
@@ -245,6 +245,13 @@ kernels: all
 
 restricted: all
 	@BUILD=$(BUILD) ci/restricted.sh
+
+# docs/PROPERTIES.md: the catalogue from the test programs' metadata and the self-test's kill
+# matrix (run as root, so the chroot control is part of it); make check fails when it is stale.
+docs: all
+	@$(BUILD)/tools/sandproof selftest --kills=$(BUILD)/kills.txt
+	@$(BUILD)/tools/sandproof properties --format=md --kills=$(BUILD)/kills.txt > docs/PROPERTIES.md
+	@echo "wrote docs/PROPERTIES.md"
 
 lint:
 	@ci/deps.sh lint

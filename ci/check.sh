@@ -55,7 +55,8 @@ if [ "$(id -u)" = 0 ]; then
 	fi
 	stage=$(mktemp -d /var/tmp/sandproof-check.XXXXXX)
 	chmod 755 "$stage"
-	if ! "$MAKE" --no-print-directory -s BUILD="$BUILD" prefix="$stage/usr" install \
+	if ! "$MAKE" --no-print-directory -s BUILD="$BUILD" SANITIZE="${SANITIZE:-0}" \
+		prefix="$stage/usr" install \
 		> "$stage/install.log" 2>&1; then
 		cat "$stage/install.log" >&2
 		echo "sandproof: staging install for the unprivileged run failed" >&2
@@ -73,5 +74,38 @@ if [ "$(id -u)" = 0 ]; then
 	[ -f "$udb" ] && cp "$udb" "$top/$BUILD/check-user.db" && dbs+=("$top/$BUILD/check-user.db")
 fi
 
+# ---- the suite's power: every property case fails under some negative control ---------------
+# (sandproof selftest); each case killed counts as a passed check, each survivor as a failed one.
+extra=(0 0 0)
+if [ "${SANDPROOF_SELFTEST:-1}" = 1 ]; then
+	echo "sandproof: self-test: every property case must fail under a negative control" >&2
+	"$top/$BUILD/tools/sandproof" selftest --jobs "$JOBS" --kills="$top/$BUILD/kills.txt" \
+		> "$top/$BUILD/selftest.log" 2>&1
+	st=$?
+	line=$(grep -E '^selftest: [0-9]+ of [0-9]+ property cases killed' "$top/$BUILD/selftest.log")
+	echo "  $line" >&2
+	if [ -n "$line" ]; then
+		read -r k t < <(echo "$line" | sed -E 's/^selftest: ([0-9]+) of ([0-9]+).*/\1 \2/')
+		extra=("$k" $((t - k)) 0)
+	else
+		extra=(0 1 0)
+	fi
+	if [ "$st" != 0 ]; then
+		cat "$top/$BUILD/selftest.log" >&2
+		[ "${extra[1]}" != 0 ] || extra[1]=1
+	fi
+	# docs/PROPERTIES.md is generated from the metadata and the kill matrix: it must not drift.
+	if [ "${SANDPROOF_DOCS_CHECK:-1}" = 1 ] && [ "$(id -u)" = 0 ]; then
+		"$top/$BUILD/tools/sandproof" properties --format=md --kills="$top/$BUILD/kills.txt" \
+			> "$top/$BUILD/PROPERTIES.md"
+		if ! cmp -s "$top/$BUILD/PROPERTIES.md" "$top/docs/PROPERTIES.md"; then
+			echo "sandproof: docs/PROPERTIES.md is stale (run: make docs)" >&2
+			diff -u "$top/docs/PROPERTIES.md" "$top/$BUILD/PROPERTIES.md" | head -n 40 >&2
+			extra[1]=$((extra[1] + 1))
+		fi
+	fi
+fi
+
 # ---- summary ------------------------------------------------------------------------------
-exec ci/summary.sh "${dbs[@]}"
+SUMMARY_EXTRA="${extra[*]}" ci/summary.sh "${dbs[@]}"
+exit $?

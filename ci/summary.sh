@@ -25,5 +25,12 @@ for db in "$@"; do
 	echo "  $(basename "$db" .db): $p passed, $f failed, $s skipped" >&2
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 done
+# Checks counted outside kyua (the self-test): "PASSED FAILED SKIPPED".
+if [ -n "${SUMMARY_EXTRA:-}" ]; then
+	read -r ep ef es <<< "$SUMMARY_EXTRA"
+	echo "  selftest: $ep passed, $ef failed, $es skipped" >&2
+	passed=$((passed + ep)) failed=$((failed + ef)) skipped=$((skipped + es))
+	[ "$ef" = 0 ] || rc=1
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$rc" = 0 ] && [ "$failed" = 0 ] || exit $((rc ? rc : 1))
