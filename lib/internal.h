@@ -103,6 +103,7 @@ int sbx_ns_fail(struct sbx_error *err, int errnum, unsigned ns_mask);
 int sbx_write_file_at(int dirfd, const char *path, const char *content, size_t len);
 ssize_t sbx_read_file(const char *path, char *buf, size_t size);
 int sbx_mkdir_p(const char *path, mode_t mode);
+int sbx_mkdir_parents(const char *path);
 int sbx_path_ok(const char *path, bool absolute);
 static inline void
 cleanup_close(int *fd)
@@ -129,6 +130,7 @@ int sbx_caps_apply(const struct sbx_config *cfg, struct sbx_error *err);
 int sbx_cap_from_name(const char *name);
 
 /* mount.c: detached mount trees prepared before the pivot, attached after it. */
+#define SBX_BIND_NOATTR (1u << 8) /* internal: no mount_setattr (device node binds) */
 struct sbx_prepared {
 	int fd[SBX_MAX_STEPS]; /* per step: a detached tree (bind/proc/sysfs), or -1 */
 	int dev_fd[8];         /* minimal /dev: binds of the host's device nodes, or -1 */

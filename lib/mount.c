@@ -27,6 +27,9 @@ sbx_clone_tree(const char *src, unsigned flags, struct sbx_error *err, const cha
 	if (fd < 0)
 		return sbx_fail(err, errno, step, src, "%s",
 				errno == ENOSYS ? "the kernel lacks open_tree (Linux 5.2)" : "");
+	/* A bind of a device node needs no attribute: nothing on it is executed. */
+	if (flags & SBX_BIND_NOATTR)
+		return take_fd(&fd);
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_NOSUID};
 	if (!(flags & SBX_BIND_DEV))
 		attr.attr_set |= MOUNT_ATTR_NODEV;
@@ -39,29 +42,29 @@ sbx_clone_tree(const char *src, unsigned flags, struct sbx_error *err, const cha
 	return take_fd(&fd);
 }
 
-/* Creates the mount point (a directory, or an empty file for a file mount), then its parents. */
+/* Creates the mount point (a directory, or an empty file for a file mount); its parents only
+ * when they are missing, which is rare, so the common case is one syscall. */
 static int
 make_mount_point(const char *dst, bool is_dir)
 {
-	struct stat st;
-	if (lstat(dst, &st) == 0)
-		return 0;
-	char parent[PATH_MAX];
-	snprintf(parent, sizeof(parent), "%s", dst);
-	char *slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
-		*slash = '\0';
-		int r = sbx_mkdir_p(parent, 0755);
-		if (r < 0)
+	for (int attempt = 0;; attempt++) {
+		int r = 0;
+		if (is_dir) {
+			if (mkdir(dst, 0755) < 0 && errno != EEXIST)
+				r = -errno;
+		} else {
+			int fd =
+			    open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0644);
+			if (fd >= 0)
+				close(fd);
+			else if (errno != EISDIR && errno != ELOOP)
+				r = -errno;
+		}
+		if (r != -ENOENT || attempt > 0)
+			return r;
+		if ((r = sbx_mkdir_parents(dst)) < 0)
 			return r;
 	}
-	if (is_dir)
-		return (mkdir(dst, 0755) < 0 && errno != EEXIST) ? -errno : 0;
-	int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return 0;
 }
 
 int
@@ -208,7 +211,8 @@ sbx_prepare_mounts(const struct sbx_config *cfg, struct sbx_prepared *p, struct 
 			for (size_t d = 0; d < DEV_COUNT; d++) {
 				char src[32];
 				snprintf(src, sizeof(src), "/dev/%s", dev_nodes[d]);
-				p->dev_fd[d] = sbx_clone_tree(src, SBX_BIND_DEV, err, "dev-bind");
+				p->dev_fd[d] = sbx_clone_tree(src, SBX_BIND_DEV | SBX_BIND_NOATTR,
+							      err, "dev-bind");
 				if (p->dev_fd[d] < 0) {
 					sbx_log(cfg, p->dev_fd[d], "dev-bind", "%s (skipped)", src);
 					sbx_error_clear(err);
@@ -257,26 +261,22 @@ path_join(char *buf, size_t size, const char *dir, const char *name, struct sbx_
 static int
 symlink_step(const char *target, const char *dst, struct sbx_error *err, const char *step)
 {
-	char parent[PATH_MAX];
-	snprintf(parent, sizeof(parent), "%s", dst);
-	char *slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
-		*slash = '\0';
-		int r = sbx_mkdir_p(parent, 0755);
-		if (r < 0)
+	int r = symlink(target, dst) == 0 ? 0 : -errno;
+	if (r == -ENOENT) {
+		if ((r = sbx_mkdir_parents(dst)) < 0)
 			return sbx_fail(err, -r, step, dst, "creating the parent directory");
+		r = symlink(target, dst) == 0 ? 0 : -errno;
 	}
-	if (symlink(target, dst) == 0)
+	if (r == 0)
 		return 0;
-	int e = errno;
 	char old[PATH_MAX];
 	ssize_t n = readlink(dst, old, sizeof(old) - 1);
-	if (e == EEXIST && n >= 0) {
+	if (r == -EEXIST && n >= 0) {
 		old[n] = '\0';
 		if (strcmp(old, target) == 0)
 			return 0;
 	}
-	return sbx_fail(err, e, step, dst, "-> '%s'", target);
+	return sbx_fail(err, -r, step, dst, "-> '%s'", target);
 }
 
 /* The minimal /dev: a tmpfs with the harmless nodes, a private devpts, shm and the fd links. */

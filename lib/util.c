@@ -57,6 +57,11 @@ sbx_mkdir_p(const char *path, mode_t mode)
 	if (len >= sizeof(buf))
 		return -ENAMETOOLONG;
 	memcpy(buf, path, len + 1);
+	/* Usually the parent exists: one mkdir instead of one per component. */
+	if (mkdir(buf, mode) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -errno;
 	for (char *p = buf + 1; *p; p++) {
 		if (*p != '/')
 			continue;
@@ -68,6 +73,22 @@ sbx_mkdir_p(const char *path, mode_t mode)
 	if (mkdir(buf, mode) < 0 && errno != EEXIST)
 		return -errno;
 	return 0;
+}
+
+/* The parent directories of path, created when missing (0755). */
+int
+sbx_mkdir_parents(const char *path)
+{
+	char parent[PATH_MAX];
+	size_t len = strlen(path);
+	if (len >= sizeof(parent))
+		return -ENAMETOOLONG;
+	memcpy(parent, path, len + 1);
+	char *slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return 0;
+	*slash = '\0';
+	return sbx_mkdir_p(parent, 0755);
 }
 
 /* An absolute path (when asked) below PATH_MAX with no ".." component. */
