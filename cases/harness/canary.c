@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/keyctl.h>
+#include <mqueue.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdint.h>
@@ -27,8 +28,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *const kind_names[SP_CANARY__COUNT] = {"file", "tmp", "abstract", "tcp",
-							 "sysv", "key", "env",      "pid"};
+static const char *const kind_names[SP_CANARY__COUNT] = {"file", "tmp", "abstract", "tcp",   "sysv",
+							 "key",  "env", "pid",      "mqueue"};
 
 const char *
 sp_canary_name(unsigned kind_bit)
@@ -210,6 +211,7 @@ sp_canaries_plant(struct sp_run *r, unsigned kinds)
 	struct sp_canaries *c = &r->canary;
 	c->abstract_fd = c->tcp_fd = c->sysv_id = -1;
 	c->key_serial = -1;
+	c->mqueue_fd = -1;
 	if (kinds & SP_CANARY_FILE) {
 		/* RUNDIR/canary/file: a sibling of the probe directory, which is all adapters bind.
 		 */
@@ -272,6 +274,17 @@ sp_canaries_plant(struct sp_run *r, unsigned kinds)
 	}
 	if (kinds & SP_CANARY_PID)
 		plant_pid(r);
+	if (kinds & SP_CANARY_MQUEUE) {
+		/* Found by name in the caller's ipc namespace (mq_overview(7)); a new ipc namespace
+		 * has its own empty set of queues. */
+		struct mq_attr a = {.mq_maxmsg = 1, .mq_msgsize = 16};
+		snprintf(c->mqueue, sizeof c->mqueue, "/sandproof-canary-%s", r->nonce);
+		c->mqueue_fd = mq_open(c->mqueue, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600, &a);
+		if (c->mqueue_fd < 0)
+			failed(r, SP_CANARY_MQUEUE, "posix-mqueue-unavailable", "mq_open");
+		else
+			r->canary.st[idx(SP_CANARY_MQUEUE)].planted = true;
+	}
 }
 
 int
@@ -306,6 +319,8 @@ sp_canaries_args(const struct sp_run *r, char args[][512], int max)
 		ADD("canary.env=%s", c->env_name);
 	if (c->st[idx(SP_CANARY_PID)].planted)
 		ADD("canary.pid=%d", (int)c->pid);
+	if (c->st[idx(SP_CANARY_MQUEUE)].planted)
+		ADD("canary.mqueue=%s", c->mqueue);
 #undef ADD
 	return n;
 }
@@ -335,6 +350,18 @@ sp_canaries_check_and_remove(struct sp_run *r)
 		}
 		msgctl(c->sysv_id, IPC_RMID, NULL);
 		c->sysv_id = -1;
+	}
+	if (c->mqueue_fd >= 0) {
+		struct mq_attr a;
+		struct sp_canary_state *s = &c->st[idx(SP_CANARY_MQUEUE)];
+		if (mq_getattr(c->mqueue_fd, &a) == 0 && a.mq_curmsgs != 0) {
+			s->touched = true;
+			snprintf(s->detail, sizeof s->detail, "the queue holds %ld message(s)",
+				 a.mq_curmsgs);
+		}
+		mq_close(c->mqueue_fd);
+		mq_unlink(c->mqueue);
+		c->mqueue_fd = -1;
 	}
 	if (c->key_serial >= 0) {
 		char buf[64] = "";

@@ -43,8 +43,9 @@ enum sp_canary {
 	SP_CANARY_KEY = 1u << 5,      /* a user key in the caller's session keyring */
 	SP_CANARY_ENV = 1u << 6,      /* a variable in the adapter's starting environment */
 	SP_CANARY_PID = 1u << 7,      /* a sleeping process that counts the signals it receives */
+	SP_CANARY_MQUEUE = 1u << 8,   /* a POSIX message queue */
 };
-#define SP_CANARY__COUNT 8
+#define SP_CANARY__COUNT 9
 const char *sp_canary_name(unsigned kind_bit); /* "file", "tmp", ... (the probe's canary:KIND) */
 
 /* Where and how to run: filled from kyua variables by sp.h, or by hand. */
@@ -143,6 +144,8 @@ struct sp_canaries {
 	char key_desc[64];
 	long key_serial;
 	char env_name[64];
+	char mqueue[64]; /* "/sandproof-canary-NONCE" */
+	int mqueue_fd;   /* mqd_t, -1 when not planted */
 	pid_t pid;
 	volatile unsigned *pid_counts;           /* shared page: [0] ready, [1] signals received */
 	long long file_before[3], tmp_before[3]; /* size, mtime and ctime (ns) when planted */

@@ -172,5 +172,7 @@ sp_verb_canary(const struct sp_verb_call *v)
 		return env_canary(v);
 	if (strcmp(k, "pid") == 0)
 		return pid_canary(v);
+	if (strcmp(k, "mqueue") == 0)
+		return sp_mqueue_canary(v);
 	return sp_cannot(v, "unknown canary kind '%s'", k);
 }

@@ -138,6 +138,19 @@ int sp_verb_tiocsti(const struct sp_verb_call *v);
 int sp_verb_trap_signals(const struct sp_verb_call *v);
 int sp_verb_signals(const struct sp_verb_call *v);
 
+int sp_verb_procfs(const struct sp_verb_call *v);
+int sp_verb_open_read(const struct sp_verb_call *v);
+int sp_verb_writable(const struct sp_verb_call *v);
+int sp_verb_devnode(const struct sp_verb_call *v);
+int sp_verb_devices(const struct sp_verb_call *v);
+int sp_verb_dev_null(const struct sp_verb_call *v);
+int sp_verb_dev_urandom(const struct sp_verb_call *v);
+int sp_verb_net_unix(const struct sp_verb_call *v);
+int sp_verb_net_tcp(const struct sp_verb_call *v);
+int sp_verb_sysv_msg(const struct sp_verb_call *v);
+/* `canary:mqueue` (ipc.c). */
+int sp_mqueue_canary(const struct sp_verb_call *v);
+
 /* Is the file canary at PATH with identity ID reachable from here?  Prints reached= and how=. */
 int sp_probe_file_canary(const struct sp_verb_call *v, const char *path, const char *id);
 
