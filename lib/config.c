@@ -378,6 +378,7 @@ static const char *const testing_names[] = {
     "caps",        "nnp",
     "new-session", "clearenv",
     "close-fds",   "die-with-parent",
+    "keyring",
 };
 
 int
@@ -402,5 +403,5 @@ const char *
 sbx_testing_names(void)
 {
 	return "userns,mntns,pidns,utsns,ipcns,netns,cgroupns,setgroups-deny,tmp,proc,dev,"
-	       "pivot-root,caps,nnp,new-session,clearenv,close-fds,die-with-parent";
+	       "pivot-root,caps,nnp,new-session,clearenv,close-fds,die-with-parent,keyring";
 }

@@ -133,6 +133,8 @@ sbx_exec(const struct sbx_config *cfg, char *const argv[], struct sbx_error *err
 				fcntl(fd, F_SETFD, FD_CLOEXEC);
 		}
 	}
+	if ((r = sbx_new_session_keyring(cfg, err)) < 0)
+		return r;
 	if ((r = sbx_caps_apply(cfg, err)) < 0)
 		return r;
 	/* Last, just before execve: no_new_privs keeps setuid and file capabilities from

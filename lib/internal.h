@@ -125,6 +125,9 @@ take_fd(int *fd)
 /* uts.c */
 int sbx_apply_hostname(const struct sbx_config *cfg, struct sbx_error *err);
 
+/* keyring.c */
+int sbx_new_session_keyring(const struct sbx_config *cfg, struct sbx_error *err);
+
 /* caps.c */
 int sbx_caps_apply(const struct sbx_config *cfg, struct sbx_error *err);
 int sbx_cap_from_name(const char *name);

@@ -354,33 +354,70 @@ file_step(const struct sbx_step *s, struct sbx_error *err)
 	return 0;
 }
 
+/* Read-only, nosuid, nodev, noexec: for covering parts of proc. */
+static int
+cover_with(int tree, const char *path)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+					      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0 ||
+	    move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return -errno;
+	return 0;
+}
+
 /*
  * Parts of proc that act on the whole machine, not on the sandbox's pid namespace, are covered
  * read-only, as bubblewrap does.  Their checks are mostly plain DAC: when root runs the sandbox,
  * uid 0 inside is uid 0 outside, so without this /proc/sysrq-trigger (no capability check) could
- * reboot the host and many /proc/sys files would change host-wide settings.
+ * reboot the host and many /proc/sys files would change host-wide settings.  Files that show
+ * every task and timer of the host to its root (timer_list, sched_debug, ...) are masked with an
+ * empty file, as the OCI runtimes' default maskedPaths do.
  */
 static int
 protect_proc(const struct sbx_config *cfg, const char *dst, struct sbx_error *err)
 {
-	static const char *const parts[] = {"sys", "sysrq-trigger", "irq", "bus"};
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		char path[PATH_MAX];
-		int r = path_join(path, sizeof(path), dst, parts[i], err);
-		if (r < 0)
+	static const char *const ro[] = {"sys", "sysrq-trigger", "irq", "bus"};
+	static const char *const masked[] = {"timer_list", "sched_debug", "timer_stats",
+					     "latency_stats"};
+	char path[PATH_MAX];
+	int r;
+	for (size_t i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
+		if ((r = path_join(path, sizeof(path), dst, ro[i], err)) < 0)
 			return r;
 		int fd __attribute__((cleanup(cleanup_close))) =
 		    open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 		if (fd < 0 && errno == ENOENT)
 			continue;
-		struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-						      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
-		if (fd < 0 ||
-		    mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0 ||
-		    move_mount(fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-			return sbx_log(cfg, sbx_fail(err, errno, "protect proc", path, NULL),
-				       "protect proc", "%s", path);
-		sbx_log(cfg, 0, "protect proc", "%s read-only", path);
+		r = fd < 0 ? -errno : cover_with(fd, path);
+		sbx_log(cfg, r, "protect proc", "%s read-only", path);
+		if (r < 0)
+			return sbx_fail(err, -r, "protect proc", path, NULL);
+	}
+	/* The empty file comes from a detached tmpfs of our own, made only when needed. */
+	int empty_fs __attribute__((cleanup(cleanup_close))) = -1;
+	for (size_t i = 0; i < sizeof(masked) / sizeof(masked[0]); i++) {
+		if ((r = path_join(path, sizeof(path), dst, masked[i], err)) < 0)
+			return r;
+		if (access(path, F_OK) != 0)
+			continue;
+		if (empty_fs < 0) {
+			empty_fs = fresh_fs("tmpfs", 0);
+			int f = empty_fs < 0
+				    ? -1
+				    : openat(empty_fs, "empty",
+					     O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0444);
+			if (f < 0)
+				return sbx_fail(err, empty_fs < 0 ? -empty_fs : errno, "mask proc",
+						path, "making an empty file");
+			close(f);
+		}
+		int fd __attribute__((cleanup(cleanup_close))) =
+		    open_tree(empty_fs, "empty", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		r = fd < 0 ? -errno : cover_with(fd, path);
+		sbx_log(cfg, r, "mask proc", "%s", path);
+		if (r < 0)
+			return sbx_fail(err, -r, "mask proc", path, NULL);
 	}
 	return 0;
 }

@@ -82,6 +82,7 @@ enum sbx_testing {
 	SBX_TESTING_CLEARENV = 1u << 15,    /* pass the caller's environment unchanged */
 	SBX_TESTING_CLOSE_FDS = 1u << 16,   /* leak an O_PATH fd of the host's / (CVE-2024-21626) */
 	SBX_TESTING_DIE_WITH_PARENT = 1u << 17, /* the sandbox survives its launcher */
+	SBX_TESTING_KEYRING = 1u << 18,         /* keep the caller's session keyring */
 };
 
 /* The fixed-size error record.  It stays below PIPE_BUF so one write(2) carries it whole. */

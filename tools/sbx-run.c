@@ -22,7 +22,8 @@ static const char usage_text[] =
     "Without options: the strict profile.  New user, mount, pid, uts, ipc, net and cgroup\n"
     "namespaces; a fresh tmpfs root with read-only binds of /usr /bin /sbin /lib* /etc;\n"
     "/proc, a minimal /dev and a fresh /tmp; no /sys; no capabilities; no_new_privs; a new\n"
-    "session; the sandbox dies with sbx-run; environment cleared but PATH, TERM, HOME=/.\n"
+    "session and session keyring; the sandbox dies with sbx-run; environment cleared but\n"
+    "PATH, TERM, HOME=/.\n"
     "\n"
     "Options (mount options apply in order, after the profile's own mounts):\n"
     "  --rootfs DIR              use DIR as the root instead of a tmpfs with host binds\n"
@@ -51,7 +52,7 @@ static const char usage_text[] =
     "TESTING ONLY (a deliberately broken sandbox, the suite's negative control):\n"
     "  --testing-disable=FEATURE[,FEATURE...]  switch one protection off; FEATURE is one of\n"
     "      userns mntns pidns utsns ipcns netns cgroupns setgroups-deny tmp proc dev\n"
-    "      pivot-root caps nnp new-session clearenv close-fds die-with-parent\n"
+    "      pivot-root caps nnp new-session clearenv close-fds die-with-parent keyring\n"
     "\n"
     "Exit status: the command's; 125 when the sandbox could not be set up; 126 when the\n"
     "command cannot run, 127 when it is not found.\n";

@@ -201,6 +201,28 @@ CASE(environment_is_clean, "only PATH, TERM and HOME=/ reach the command")
 	ATF_CHECK(lt_kv(out, "env.PATH", (char[16]){0}, 16) != NULL);
 }
 
+static long
+own_session_keyring(void)
+{
+	return syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3 /* session */, 0);
+}
+
+CASE(session_keyring_is_new, "the command's session keyring is not the caller's")
+{
+	long own = own_session_keyring();
+	if (own < 0)
+		atf_tc_skip("no session keyring here: %s", strerror(errno));
+	ATF_CHECK(atol(LT_KV(OBS0(tc), "session_keyring")) != own);
+}
+
+CASE(testing_disable_keyring_keeps_it, "--testing-disable=keyring: the caller's keyring")
+{
+	long own = own_session_keyring();
+	if (own < 0)
+		atf_tc_skip("no session keyring here: %s", strerror(errno));
+	ATF_CHECK_EQ(atol(LT_KV(OBS(tc, "--testing-disable=keyring"), "session_keyring")), own);
+}
+
 CASE(inherited_fds_are_closed, "a descriptor the caller leaks is not open in the command")
 {
 	/* deliberately inheritable */
@@ -870,6 +892,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, no_new_privs_is_set);
 	ATF_TP_ADD_TC(tp, command_leads_a_new_session);
 	ATF_TP_ADD_TC(tp, environment_is_clean);
+	ATF_TP_ADD_TC(tp, session_keyring_is_new);
+	ATF_TP_ADD_TC(tp, testing_disable_keyring_keeps_it);
 	ATF_TP_ADD_TC(tp, inherited_fds_are_closed);
 	ATF_TP_ADD_TC(tp, every_namespace_is_new);
 	ATF_TP_ADD_TC(tp, network_has_only_loopback);
