@@ -62,8 +62,8 @@ sp_verb_devnode(const struct sp_verb_call *v)
 
 struct dev_walk {
 	unsigned count, blk;
-	char chr[4096], blk_list[2048];
-	size_t chr_len, blk_len;
+	char chr[4096], blk_list[2048], mem[1024];
+	size_t chr_len, blk_len, mem_len;
 };
 
 static void
@@ -74,7 +74,8 @@ append(char *buf, size_t size, size_t *len, const char *item)
 }
 
 /* Every device node under PATH (links not followed, 3 levels down): character devices as
- * NAME=MAJ:MIN, block devices counted and listed.  Nothing is opened. */
+ * NAME=MAJ:MIN (those of major 1, mem kmem null port kmsg ..., also apart), block devices
+ * counted and listed.  Nothing is opened. */
 static void
 dev_walk(struct dev_walk *w, const char *path, const char *rel, int depth)
 {
@@ -94,6 +95,8 @@ dev_walk(struct dev_walk *w, const char *path, const char *rel, int depth)
 		snprintf(item, sizeof item, "%s=%u:%u", name, major(st.st_rdev), minor(st.st_rdev));
 		if (S_ISCHR(st.st_mode)) {
 			append(w->chr, sizeof w->chr, &w->chr_len, item);
+			if (major(st.st_rdev) == 1) /* the memory devices: never cut off by size */
+				append(w->mem, sizeof w->mem, &w->mem_len, item);
 		} else if (S_ISBLK(st.st_mode)) {
 			w->blk++;
 			append(w->blk_list, sizeof w->blk_list, &w->blk_len, item);
@@ -117,6 +120,7 @@ sp_verb_devices(const struct sp_verb_call *v)
 	dev_walk(&w, v->arg, "", 0);
 	sp_kv(v, "count", "%u", w.count);
 	sp_kv(v, "chr", "%s", w.chr);
+	sp_kv(v, "mem", "%s", w.mem);
 	sp_kv(v, "blk", "%u", w.blk);
 	sp_kv(v, "blk-list", "%s", w.blk_list);
 	return SP_OBSERVED;
