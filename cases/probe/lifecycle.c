@@ -45,13 +45,18 @@ sleep_ms(long ms)
 		;
 }
 
-/* State letter and parent of PID from /proc/PID/stat; 0 when it does not exist. */
+/*
+ * State letter and parent of PID from /proc/PID/stat; 0 when it does not exist.  Without a
+ * procfs, kill(PID, 0) tells only whether it exists: '?' (a zombie counts as existing).
+ */
 static char
 proc_state(pid_t pid, int *ppid)
 {
 	char path[64], buf[1024];
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
 	FILE *f = fopen(path, "re");
+	if (f == NULL && access("/proc/self/stat", R_OK) != 0)
+		return kill(pid, 0) == 0 || errno == EPERM ? '?' : 0;
 	if (f == NULL)
 		return 0;
 	size_t n = fread(buf, 1, sizeof buf - 1, f);
