@@ -21,14 +21,13 @@ SP_CASE(uts_namespace_is_private, "utsns.private", NULL,
 
 SP_CASE(sethostname_stays_inside, "utsns.sethostname-stays-inside", NULL,
 	"Setting the host name inside the sandbox never changes the host's: the attempt is made "
-	"outside the host's uts namespace, and the host's name is the same afterwards")
+	"in a uts namespace known not to be the host's, and the host's name is the same afterwards")
 {
 	sp_require_feature(tc, SP_FEAT_UTSNS);
 	const struct sp_run *r = sp_probe(tc, 0, "sethostname", "hostname");
 	char now[256] = "";
 	gethostname(now, sizeof now - 1);
-	ATF_CHECK_MSG(sp_get(r, "sethostname.same-as-host") == NULL,
-		      "the probe's uts namespace is the host's: %s",
+	ATF_CHECK_MSG(!sp_is(r, "sethostname.result", "refused"), "sethostname was not tried: %s",
 		      sp_get(r, "sethostname.refused"));
 	ATF_CHECK_MSG(strcmp(now, r->host.hostname) == 0, "the host's name changed: '%s' -> '%s'",
 		      r->host.hostname, now);
