@@ -167,6 +167,13 @@ sbx_config_allow_setgroups(struct sbx_config *cfg, bool allow)
 }
 
 int
+sbx_config_allow_nested_userns(struct sbx_config *cfg, bool allow)
+{
+	cfg->nested_userns = allow;
+	return 0;
+}
+
+int
 sbx_config_set_rootfs(struct sbx_config *cfg, const char *dir)
 {
 	if (!dir) {
@@ -378,7 +385,7 @@ static const char *const testing_names[] = {
     "caps",        "nnp",
     "new-session", "clearenv",
     "close-fds",   "die-with-parent",
-    "keyring",
+    "keyring",     "nested-userns",
 };
 
 int
@@ -403,5 +410,6 @@ const char *
 sbx_testing_names(void)
 {
 	return "userns,mntns,pidns,utsns,ipcns,netns,cgroupns,setgroups-deny,tmp,proc,dev,"
-	       "pivot-root,caps,nnp,new-session,clearenv,close-fds,die-with-parent,keyring";
+	       "pivot-root,caps,nnp,new-session,clearenv,close-fds,die-with-parent,keyring,"
+	       "nested-userns";
 }

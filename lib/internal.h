@@ -60,6 +60,7 @@ struct sbx_config {
 	bool uid_set;
 	bool gid_set;
 	bool setgroups_allow;
+	bool nested_userns;
 	const char *rootfs; /* NULL: fresh tmpfs */
 	const char *hostname;
 	const char *cwd;
@@ -97,6 +98,7 @@ unsigned long sbx_clone_flags(unsigned ns_mask);
 int sbx_write_id_maps(const struct sbx_config *cfg, uid_t outer_uid, gid_t outer_gid,
 		      struct sbx_error *err);
 unsigned sbx_effective_ns(const struct sbx_config *cfg);
+int sbx_limit_nested_userns(const struct sbx_config *cfg, struct sbx_error *err);
 int sbx_ns_fail(struct sbx_error *err, int errnum, unsigned ns_mask);
 
 /* util.c */

@@ -83,6 +83,7 @@ enum sbx_testing {
 	SBX_TESTING_CLOSE_FDS = 1u << 16,   /* leak an O_PATH fd of the host's / (CVE-2024-21626) */
 	SBX_TESTING_DIE_WITH_PARENT = 1u << 17, /* the sandbox survives its launcher */
 	SBX_TESTING_KEYRING = 1u << 18,         /* keep the caller's session keyring */
+	SBX_TESTING_NESTED_USERNS = 1u << 19,   /* the sandbox may create user namespaces */
 };
 
 /* The fixed-size error record.  It stays below PIPE_BUF so one write(2) carries it whole. */
@@ -122,6 +123,11 @@ int sbx_config_set_uid(struct sbx_config *cfg, uid_t inside);
 int sbx_config_set_gid(struct sbx_config *cfg, gid_t inside);
 int sbx_config_allow_setgroups(struct sbx_config *cfg, bool allow);
 int sbx_config_set_rootfs(struct sbx_config *cfg, const char *dir); /* NULL: fresh tmpfs */
+/* Whether the sandbox may create user namespaces of its own (default: no).  A nested user
+ * namespace gives back every capability over new mount and cgroup namespaces, the first step of
+ * many escapes (CVE-2022-0492's release_agent); it is closed by setting the sandbox user
+ * namespace's user.max_user_namespaces to 0. */
+int sbx_config_allow_nested_userns(struct sbx_config *cfg, bool allow);
 
 /* Mount steps, applied in the order they are added, inside the new root. */
 int sbx_config_bind(struct sbx_config *cfg, const char *src, const char *dst, unsigned flags);

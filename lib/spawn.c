@@ -121,7 +121,7 @@ run_init(struct child *c)
 	} else if ((ns & SBX_NS_USER) && sbx_write_id_maps(cfg, c->uid, c->gid, &e) < 0) {
 		child_fail(c, &e, 125);
 	}
-	if (sbx_apply_hostname(cfg, &e) < 0)
+	if (sbx_limit_nested_userns(cfg, &e) < 0 || sbx_apply_hostname(cfg, &e) < 0)
 		child_fail(c, &e, 125);
 	/* The child of clone(CLONE_NEWPID) is already pid 1 of the new namespace, so the proc
 	 * mounted below shows that namespace (with unshare(CLONE_NEWPID) only the next fork

@@ -106,6 +106,31 @@ sbx_write_id_maps(const struct sbx_config *cfg, uid_t outer_uid, gid_t outer_gid
 	return 0;
 }
 
+/*
+ * user.max_user_namespaces is a limit per user namespace, writable by that namespace's owner
+ * (user_namespaces(7), "/proc/sys/user"): 0 in the sandbox's own namespace stops the command
+ * from creating nested ones, where it would hold every capability again (bubblewrap's
+ * --disable-userns does the same).  Only ever written in a user namespace we created: the
+ * file shows the limits of the writer's current user namespace.
+ */
+int
+sbx_limit_nested_userns(const struct sbx_config *cfg, struct sbx_error *err)
+{
+	if (cfg->nested_userns || (cfg->testing & SBX_TESTING_NESTED_USERNS) ||
+	    !(sbx_effective_ns(cfg) & SBX_NS_USER))
+		return 0;
+	int r = sbx_write_file_at(AT_FDCWD, "/proc/sys/user/max_user_namespaces", "0", 1);
+	sbx_log(cfg, r, "write user.max_user_namespaces", "0");
+	/* ENOENT: no such limit (kernel before 4.9); EROFS: /proc/sys is read-only here, as in
+	 * many containers.  Either way the kernel cannot be told; go on without it. */
+	if (r == -ENOENT || r == -EROFS)
+		return 0;
+	if (r < 0)
+		return sbx_fail(err, -r, "limit user namespaces",
+				"/proc/sys/user/max_user_namespaces", "writing 0");
+	return 0;
+}
+
 /* Fills err for a failed clone/unshare of ns_mask, naming the cause. */
 int
 sbx_ns_fail(struct sbx_error *err, int errnum, unsigned ns_mask)
@@ -138,6 +163,8 @@ sbx_enter_namespaces(const struct sbx_config *cfg, struct sbx_error *err)
 			       sbx_clone_flags(ns));
 	sbx_log(cfg, 0, "unshare", "%#lx", sbx_clone_flags(ns));
 	if ((ns & SBX_NS_USER) && (r = sbx_write_id_maps(cfg, uid, gid, err)) < 0)
+		return r;
+	if ((r = sbx_limit_nested_userns(cfg, err)) < 0)
 		return r;
 	return sbx_apply_hostname(cfg, err);
 }

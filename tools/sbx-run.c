@@ -22,8 +22,8 @@ static const char usage_text[] =
     "Without options: the strict profile.  New user, mount, pid, uts, ipc, net and cgroup\n"
     "namespaces; a fresh tmpfs root with read-only binds of /usr /bin /sbin /lib* /etc;\n"
     "/proc, a minimal /dev and a fresh /tmp; no /sys; no capabilities; no_new_privs; a new\n"
-    "session and session keyring; the sandbox dies with sbx-run; environment cleared but\n"
-    "PATH, TERM, HOME=/.\n"
+    "session and session keyring; no nested user namespaces; the sandbox dies with sbx-run;\n"
+    "environment cleared but PATH, TERM, HOME=/.\n"
     "\n"
     "Options (mount options apply in order, after the profile's own mounts):\n"
     "  --rootfs DIR              use DIR as the root instead of a tmpfs with host binds\n"
@@ -39,6 +39,7 @@ static const char usage_text[] =
     "                            cgroup); also --share-net --share-ipc --share-uts\n"
     "                            --share-cgroup --share-pid --share-user\n"
     "  --unshare-time            also create a time namespace\n"
+    "  --allow-nested-userns     let the command create user namespaces (default: refused)\n"
     "  --hostname NAME           hostname inside (needs the uts namespace)\n"
     "  --uid ID, --gid ID        ids inside (default 0); the caller's ids map to them\n"
     "  --cap-keep CAP            keep capability CAP (e.g. CAP_NET_RAW); repeatable\n"
@@ -53,6 +54,7 @@ static const char usage_text[] =
     "  --testing-disable=FEATURE[,FEATURE...]  switch one protection off; FEATURE is one of\n"
     "      userns mntns pidns utsns ipcns netns cgroupns setgroups-deny tmp proc dev\n"
     "      pivot-root caps nnp new-session clearenv close-fds die-with-parent keyring\n"
+    "      nested-userns\n"
     "\n"
     "Exit status: the command's; 125 when the sandbox could not be set up; 126 when the\n"
     "command cannot run, 127 when it is not found.\n";
@@ -203,6 +205,8 @@ main(int argc, char **argv)
 			ns &= ~(unsigned)bit;
 		} else if (strcmp(a, "--unshare-time") == 0) {
 			ns |= SBX_NS_TIME;
+		} else if (strcmp(a, "--allow-nested-userns") == 0) {
+			sbx_config_allow_nested_userns(cfg, true);
 		} else if (is(a, "--testing-disable")) {
 			add_testing(cfg, &testing, arg1(argc, argv, &i, "--testing-disable"));
 		} else if (is(a, "--bind") || is(a, "--ro-bind") || is(a, "--dev-bind") ||

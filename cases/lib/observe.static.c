@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/keyctl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -252,6 +254,13 @@ main(int argc, char **argv)
 	printf("nnp_prctl=%d\n", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
 	printf("session_keyring=%ld\n",
 	       syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0));
+	/* In a child, so this process stays where it is. */
+	pid_t child = fork();
+	if (child == 0)
+		_exit(unshare(CLONE_NEWUSER) == 0 ? 0 : errno);
+	int wst = 0;
+	if (child > 0 && waitpid(child, &wst, 0) == child && WIFEXITED(wst))
+		printf("nested_userns=%s\n", WEXITSTATUS(wst) ? strerror(WEXITSTATUS(wst)) : "ok");
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
 		printf("rlimit_nofile=%llu/%llu\n", (unsigned long long)rl.rlim_cur,

@@ -223,6 +223,21 @@ CASE(testing_disable_keyring_keeps_it, "--testing-disable=keyring: the caller's 
 	ATF_CHECK_EQ(atol(LT_KV(OBS(tc, "--testing-disable=keyring"), "session_keyring")), own);
 }
 
+CASE(nested_userns_is_refused, "the command cannot create a user namespace of its own")
+{
+	expect_field(OBS0(tc), "nested_userns", "No space left on device");
+}
+
+CASE(allow_nested_userns_allows_it, "--allow-nested-userns lets the command create one")
+{
+	expect_field(OBS(tc, "--allow-nested-userns"), "nested_userns", "ok");
+}
+
+CASE(testing_disable_nested_userns_allows_it, "--testing-disable=nested-userns: allowed")
+{
+	expect_field(OBS(tc, "--testing-disable=nested-userns"), "nested_userns", "ok");
+}
+
 CASE(inherited_fds_are_closed, "a descriptor the caller leaks is not open in the command")
 {
 	/* deliberately inheritable */
@@ -894,6 +909,9 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, environment_is_clean);
 	ATF_TP_ADD_TC(tp, session_keyring_is_new);
 	ATF_TP_ADD_TC(tp, testing_disable_keyring_keeps_it);
+	ATF_TP_ADD_TC(tp, nested_userns_is_refused);
+	ATF_TP_ADD_TC(tp, allow_nested_userns_allows_it);
+	ATF_TP_ADD_TC(tp, testing_disable_nested_userns_allows_it);
 	ATF_TP_ADD_TC(tp, inherited_fds_are_closed);
 	ATF_TP_ADD_TC(tp, every_namespace_is_new);
 	ATF_TP_ADD_TC(tp, network_has_only_loopback);
