@@ -19,6 +19,7 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -157,6 +158,38 @@ copy_probe(const char *from, const char *dir)
 	if (close(out) != 0 && rc == 0)
 		rc = -errno;
 	return rc;
+}
+
+/*
+ * PROBEDIR/setuid/sp-probe, set-user-ID root, and PROBEDIR/fcaps/sp-probe with a version 2
+ * security.capability granting every capability as permitted (no effective bit, so an execve that
+ * cannot grant them all still succeeds: capabilities(7), "safety checking for capability-dumb
+ * binaries").  Root only: a user can make neither.
+ */
+static int
+make_privileged_copies(const char *from, const char *probedir)
+{
+	char d[PATH_MAX], f[PATH_MAX + 16];
+	int rc = 0;
+	snprintf(d, sizeof d, "%s/setuid", probedir);
+	if (mkdir(d, 0755) != 0 || (rc = copy_probe(from, d)) != 0)
+		return rc ? rc : -errno;
+	snprintf(f, sizeof f, "%s/sp-probe", d);
+	if (chown(f, 0, 0) != 0 || chmod(f, 04755) != 0)
+		return -errno;
+	snprintf(d, sizeof d, "%s/fcaps", probedir);
+	if (mkdir(d, 0755) != 0 || (rc = copy_probe(from, d)) != 0)
+		return rc ? rc : -errno;
+	snprintf(f, sizeof f, "%s/sp-probe", d);
+	struct {
+		uint32_t magic_etc;
+		struct {
+			uint32_t permitted, inheritable;
+		} data[2];
+	} caps = {0x02000000u /* VFS_CAP_REVISION_2 */, {{0xffffffffu, 0}, {0xffffffffu, 0}}};
+	if (setxattr(f, "security.capability", &caps, sizeof caps, 0) != 0)
+		return -errno;
+	return 0;
 }
 
 static int
@@ -368,6 +401,8 @@ sp_run(const struct sp_config *c, const struct sp_opts *o, struct sp_run *r)
 	int rc = mkrundir(c->rundir_base[0] ? c->rundir_base : "/var/tmp", r);
 	if (rc == 0)
 		rc = copy_probe(c->probe, r->probedir);
+	if (rc == 0 && o->privileged_copies && geteuid() == 0)
+		rc = make_privileged_copies(c->probe, r->probedir);
 	if (rc != 0) {
 		snprintf(r->reason, sizeof r->reason,
 			 "cannot prepare the probe directory under '%s' "

@@ -3,6 +3,7 @@
 #include "probe.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 extern char **environ;
@@ -22,5 +23,19 @@ sp_verb_env(const struct sp_verb_call *v)
 	}
 	sp_kv(v, "count", "%u", count);
 	sp_kv(v, "names", "%s", names);
+	return SP_OBSERVED;
+}
+
+/*
+ * One variable's value, for names whose value the case judges (HOME, PATH): `set` (0/1) and
+ * `value`.  Only what the harness asks for by name is printed.
+ */
+int
+sp_verb_getenv(const struct sp_verb_call *v)
+{
+	const char *val = getenv(v->arg);
+	sp_kv(v, "set", "%d", val != NULL);
+	if (val != NULL)
+		sp_kv(v, "value", "%s", val);
 	return SP_OBSERVED;
 }

@@ -36,11 +36,18 @@ const struct sp_verb sp_verbs[] = {
     {"caps", false, sp_verb_caps, "capability sets"},
     {"nnp", false, sp_verb_nnp, "no_new_privs"},
     {"seccomp", false, sp_verb_seccomp, "seccomp mode and filter count"},
+    {"capget", false, sp_verb_capget, "capability sets from capget(2) and prctl(2)"},
+    {"privs", false, sp_verb_privs, "credentials: uids, AT_SECURE, no_new_privs, capabilities"},
+    {"exec-privs", true, sp_verb_exec_privs,
+     "drop to 65534 where possible, exec the harness's NAME copy (setuid fcaps), its privs"},
     {"fds", false, sp_verb_fds, "open descriptors and where they point"},
+    {"cwd-scope", false, sp_verb_cwd_scope,
+     "whether the working directory is inside the root (CVE-2024-21626)"},
     {"hostname", false, sp_verb_hostname, "host and domain name"},
     {"sethostname", false, sp_verb_sethostname,
      "set the hostname, only outside the host's uts namespace"},
     {"env", false, sp_verb_env, "environment variable names"},
+    {"getenv", true, sp_verb_getenv, "whether NAME is set, and its value"},
     {"net", false, sp_verb_net, "network interfaces"},
     {"canary", true, sp_verb_canary,
      "reach the harness's canary KIND (file tmp abstract tcp sysv key env pid)"},
@@ -274,6 +281,9 @@ main(int argc, char **argv)
 {
 	int i = 1;
 	bool hold = false;
+	/* Started with privileges (a setuid or file-capability copy): report them, nothing else. */
+	if (sp_privs_only() >= 0)
+		return SP_OBSERVED;
 	for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		const char *eq = strchr(argv[i], '=');
 		if (eq == NULL || n_opts == MAX_OPTS || (size_t)(eq - argv[i]) >= 128)

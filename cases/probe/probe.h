@@ -108,10 +108,17 @@ int sp_verb_pids(const struct sp_verb_call *v);
 int sp_verb_caps(const struct sp_verb_call *v);
 int sp_verb_nnp(const struct sp_verb_call *v);
 int sp_verb_seccomp(const struct sp_verb_call *v);
+int sp_verb_capget(const struct sp_verb_call *v);
+int sp_verb_privs(const struct sp_verb_call *v);
+int sp_verb_exec_privs(const struct sp_verb_call *v);
+/* When started with privileges (AT_SECURE), print only the `privs` report: >= 0; else -1. */
+int sp_privs_only(void);
 int sp_verb_fds(const struct sp_verb_call *v);
 int sp_verb_hostname(const struct sp_verb_call *v);
 int sp_verb_sethostname(const struct sp_verb_call *v);
 int sp_verb_env(const struct sp_verb_call *v);
+int sp_verb_getenv(const struct sp_verb_call *v);
+int sp_verb_cwd_scope(const struct sp_verb_call *v);
 int sp_verb_net(const struct sp_verb_call *v);
 int sp_verb_canary(const struct sp_verb_call *v);
 int sp_verb_kill_all(const struct sp_verb_call *v);

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * seccomp: where the adapter claims a system call filter, it is active and refuses the calls a
+ * sandbox has no use for.  Each call is made with deliberately bad arguments (docs/PROBE.md,
+ * `syscall:NAME`): when the kernel reaches it, it fails harmlessly (EFAULT, EBADF, EINVAL,
+ * EOPNOTSUPP), so only a refusal before the call (EPERM or ENOSYS) passes.
+ */
+#include "sp.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/*
+ * A kernel built without a call (CONFIG_MODULES, CONFIG_KEXEC, CONFIG_BPF_SYSCALL, ... off)
+ * answers ENOSYS itself: then no filter is needed and the case cannot tell one apart.  The
+ * harness's own process makes the probe's call with the probe's bad arguments (cases/probe/
+ * syscalls.c: harmless when reached), outside any sandbox, to find out.
+ */
+static void
+require_kernel_call(const atf_tc_t *tc, const char *name)
+{
+	static const struct {
+		const char *name;
+		long nr, a[5];
+	} calls[] = {
+	    {"keyctl", SYS_keyctl, {0x7fff, 0, 0, 0, 0}},
+	    {"add_key", SYS_add_key, {0, 0, 0, 0, 0}},
+	    {"request_key", SYS_request_key, {0, 0, 0, 0, 0}},
+	    {"bpf", SYS_bpf, {-1, 0, 0, 0, 0}},
+	    {"perf_event_open", SYS_perf_event_open, {0, 0, -1, -1, 0}},
+	    {"userfaultfd", SYS_userfaultfd, {-1, 0, 0, 0, 0}},
+	    {"open_by_handle_at", SYS_open_by_handle_at, {-1, 0, 0, 0, 0}},
+	    {"kexec_load", SYS_kexec_load, {0, 0, 0, -1L, 0}},
+	    {"init_module", SYS_init_module, {0, 0, 0, 0, 0}},
+	    {"finit_module", SYS_finit_module, {-1, 0, 0, 0, 0}},
+	};
+	if (!sp_word_in(sp_adapter(tc)->claims, "seccomp"))
+		return; /* sp_probe skips it as unclaimed */
+	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+		if (strcmp(calls[i].name, name) != 0)
+			continue;
+		const long *a = calls[i].a;
+		if (syscall(calls[i].nr, a[0], a[1], a[2], a[3], a[4]) < 0 && errno == ENOSYS)
+			sp_skip_environment(tc, "kernel-lacks-syscall",
+					    "%s gives ENOSYS outside the sandbox: this kernel is "
+					    "built without it, so there is nothing to refuse",
+					    name);
+	}
+}
+
+/* The probe's bad-argument call NAME was refused (EPERM or ENOSYS), not reached. */
+static void
+check_refused(const struct sp_run *r, const char *name)
+{
+	char key[96], b[512];
+	snprintf(key, sizeof key, "syscall:%s.errno", name);
+	const char *e = sp_get(r, key);
+	ATF_CHECK_MSG(e && (strcmp(e, "EPERM") == 0 || strcmp(e, "ENOSYS") == 0),
+		      "%s with bad arguments gave %s: the kernel reached it (want EPERM or ENOSYS "
+		      "from a filter)",
+		      name, sp_show(r, key, b, sizeof b));
+}
+
+SP_CASE(filter_is_active, "seccomp.filter-active", NULL,
+	"A seccomp filter is active on the sandboxed process (PR_GET_SECCOMP and "
+	"/proc/self/status inside, Seccomp of /proc/PID/status outside: mode 2)")
+{
+	const struct sp_run *r = sp_probe(tc, 0, "seccomp");
+	sp_require_outside(r);
+	char out[32];
+	SP_CHECK_KEY(r, "seccomp.status", "2");
+	const char *o = sp_outside_status(r, "Seccomp", out, sizeof out);
+	ATF_CHECK_MSG(o && strcmp(o, "2") == 0, "outside, Seccomp of pid %d is %s",
+		      (int)r->outside.pid, o ? o : "(absent)");
+}
+
+#define REFUSED_CASE(fn, call, cve, why)                                                           \
+	SP_CASE(fn, "seccomp.refuses-" call, cve,                                                  \
+		"The filter refuses " call " (" why "): called with bad arguments it fails with "  \
+		"EPERM or ENOSYS, not with the kernel's own error")                                \
+	{                                                                                          \
+		require_kernel_call(tc, call);                                                     \
+		const struct sp_run *r = sp_probe(tc, 0, "syscall:" call);                         \
+		check_refused(r, call);                                                            \
+	}
+
+REFUSED_CASE(refuses_keyctl, "keyctl", NULL, "the kernel keyrings are not namespaced")
+REFUSED_CASE(refuses_add_key, "add_key", NULL, "the kernel keyrings are not namespaced")
+REFUSED_CASE(refuses_request_key, "request_key", NULL,
+	     "the kernel keyrings are not namespaced, and a request may start a host helper")
+REFUSED_CASE(refuses_bpf, "bpf", NULL, "BPF programs and maps are kernel attack surface")
+REFUSED_CASE(refuses_perf_event_open, "perf_event_open", NULL,
+	     "performance events leak kernel and other processes' state")
+REFUSED_CASE(refuses_userfaultfd, "userfaultfd", NULL,
+	     "page-fault handling in user space widens kernel race windows")
+REFUSED_CASE(refuses_open_by_handle_at, "open_by_handle_at", NULL,
+	     "file handles bypass the mount tree: the 'shocker' escape")
+REFUSED_CASE(refuses_kexec_load, "kexec_load", NULL, "loading a new kernel")
+REFUSED_CASE(refuses_init_module, "init_module", NULL, "loading a kernel module")
+REFUSED_CASE(refuses_finit_module, "finit_module", NULL, "loading a kernel module from a file")
+REFUSED_CASE(refuses_fsopen, "fsopen", "CVE-2021-41133", "the new mount API")
+REFUSED_CASE(refuses_fsmount, "fsmount", "CVE-2021-41133", "the new mount API")
+REFUSED_CASE(refuses_fspick, "fspick", "CVE-2021-41133", "the new mount API")
+REFUSED_CASE(refuses_move_mount, "move_mount", "CVE-2021-41133", "the new mount API")
+REFUSED_CASE(refuses_open_tree, "open_tree", "CVE-2021-41133", "the new mount API")
+REFUSED_CASE(refuses_mount_setattr, "mount_setattr", "CVE-2021-41133", "the new mount API")
+
+SP_CASE(refuses_tiocsti_high_bits, "seccomp.refuses-tiocsti-high-bits", "CVE-2019-10063",
+	"The filter refuses the TIOCSTI ioctl also with bits set above the low 32 of the "
+	"request, which the kernel ignores: a filter comparing all 64 bits lets it through")
+{
+	const struct sp_run *r = sp_probe(tc, 0, "syscall:tiocsti", "syscall:tiocsti-high");
+	check_refused(r, "tiocsti");
+	check_refused(r, "tiocsti-high");
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, filter_is_active);
+	ATF_TP_ADD_TC(tp, refuses_keyctl);
+	ATF_TP_ADD_TC(tp, refuses_add_key);
+	ATF_TP_ADD_TC(tp, refuses_request_key);
+	ATF_TP_ADD_TC(tp, refuses_bpf);
+	ATF_TP_ADD_TC(tp, refuses_perf_event_open);
+	ATF_TP_ADD_TC(tp, refuses_userfaultfd);
+	ATF_TP_ADD_TC(tp, refuses_open_by_handle_at);
+	ATF_TP_ADD_TC(tp, refuses_kexec_load);
+	ATF_TP_ADD_TC(tp, refuses_init_module);
+	ATF_TP_ADD_TC(tp, refuses_finit_module);
+	ATF_TP_ADD_TC(tp, refuses_fsopen);
+	ATF_TP_ADD_TC(tp, refuses_fsmount);
+	ATF_TP_ADD_TC(tp, refuses_fspick);
+	ATF_TP_ADD_TC(tp, refuses_move_mount);
+	ATF_TP_ADD_TC(tp, refuses_open_tree);
+	ATF_TP_ADD_TC(tp, refuses_mount_setattr);
+	ATF_TP_ADD_TC(tp, refuses_tiocsti_high_bits);
+	return atf_no_error();
+}
