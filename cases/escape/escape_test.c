@@ -291,12 +291,14 @@ SP_CASE(keyring_canary, "escape.keyring", NULL,
 	SP_CHECK_UNREACHED(r, SP_CANARY_KEY);
 }
 
-SP_CASE(userns_after_chroot, "escape.userns-after-chroot", NULL,
-	"A process that chroots inside the sandbox cannot create a user namespace to regain "
-	"privileges (Chromium's CannotRegainPrivileges): the chroot or the unshare is refused")
+SP_CASE(userns_after_chroot, "escape.userns-regain", NULL,
+	"A nested user namespace gives no way out: a process that chroots cannot create one "
+	"(Chromium's CannotRegainPrivileges), and with the CAP_SYS_CHROOT regained in one the "
+	"classic chroot escape still ends inside the sandbox")
 {
-	const struct sp_run *r = sp_probe(tc, 0, "userns-after-chroot");
+	const struct sp_run *r = sp_probe(tc, SP_CANARY_FILE, "userns-after-chroot");
 	SP_CHECK_KEY(r, "userns-after-chroot.regained", "0");
+	SP_CHECK_KEY(r, "userns-after-chroot.reached", "0");
 }
 
 ATF_TP_ADD_TCS(tp)

@@ -729,27 +729,57 @@ sp_verb_escape_pivot_root(const struct sp_verb_call *v)
 }
 
 /*
- * Chromium's CannotRegainPrivileges: a child chroots into DIR/empty and then tries to create a
- * user namespace, which would give it every capability (CAP_SYS_CHROOT among them) back.  The
- * kernel refuses a chrooted task (EPERM); `regained=1` when both steps succeeded.
+ * Privileges regained through a nested user namespace.  First Chromium's CannotRegainPrivileges:
+ * a child chroots into DIR/empty and tries unshare(CLONE_NEWUSER), which the kernel refuses a
+ * chrooted task (`regained=1` when both succeed).  Then the use a sandboxed process would make of
+ * a nested user namespace: a second child creates one (mapped to its own ids), and with the
+ * CAP_SYS_CHROOT it holds there makes the classic chroot escape (chroot DIR/empty with the working
+ * directory left outside, `..`, chroot `.`) and tries the file canary.
  */
 int
 sp_verb_userns_after_chroot(const struct sp_verb_call *v)
 {
-	const char *dir = sp_probe_dir();
-	if (dir == NULL)
-		return sp_cannot(v, "needs the dir= option");
+	const char *dir = sp_probe_dir(), *canary = sp_opt("canary.file");
+	if (dir == NULL || canary == NULL)
+		return sp_cannot(v, "needs the dir= option and the file canary");
+	char target[4096];
+	snprintf(target, sizeof target, "%s/empty", dir);
 	pid_t pid = fork();
 	if (pid < 0)
 		return sp_cannot(v, "fork: %s", sp_errname(errno));
 	if (pid == 0) {
-		char target[4096];
-		snprintf(target, sizeof target, "%s/empty", dir);
 		bool chrooted = chroot(target) == 0 && chdir("/") == 0;
 		sp_kv(v, "chroot", "%s", chrooted ? "ok" : sp_errname(errno));
 		bool unshared = unshare(CLONE_NEWUSER) == 0;
 		sp_kv(v, "unshare", "%s", unshared ? "ok" : sp_errname(errno));
 		sp_kv(v, "regained", "%d", chrooted && unshared);
+		_exit(0);
+	}
+	if (!wait_child(pid))
+		return sp_cannot(v, "child did not exit");
+	pid = fork();
+	if (pid < 0)
+		return sp_cannot(v, "fork: %s", sp_errname(errno));
+	if (pid == 0) {
+		uid_t uid = getuid();
+		gid_t gid = getgid();
+		bool nested = unshare(CLONE_NEWUSER) == 0;
+		sp_kv(v, "nested-userns", "%s", nested ? "ok" : sp_errname(errno));
+		if (nested) {
+			char map[64];
+			write_proc("setgroups", "deny");
+			snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
+			write_proc("uid_map", map);
+			snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
+			write_proc("gid_map", map);
+		}
+		if (chdir(dir) == 0 && chroot(target) == 0) {
+			sp_kv(v, "nested-chroot", "ok");
+			walk_up_and_chroot(v);
+		} else {
+			sp_kv(v, "nested-chroot", "%s", sp_errname(errno));
+		}
+		sp_probe_file_canary(v, canary, sp_opt("canary.file.id"));
 		_exit(0);
 	}
 	return wait_child(pid) ? SP_OBSERVED : sp_cannot(v, "child did not exit");
