@@ -75,15 +75,17 @@ ci/deps.sh build kernels || exit 1
 
 # Nothing is left behind: no qemu (killed through its pid file), no staging tree.  No loop
 # device and no mount is ever made on the host.
-qemu_pidfile="" tmp_dirs=()
+qemu_pidfile="" tmp_dirs=() results_img=""
 cleanup() {
 	local pid
+	trap - INT TERM HUP
 	if [ -n "$qemu_pidfile" ] && [ -s "$qemu_pidfile" ]; then
 		pid=$(cat "$qemu_pidfile" 2>/dev/null)
 		if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = qemu-system-x86 ]; then
 			kill -KILL "$pid" 2>/dev/null
 		fi
 	fi
+	[ -n "$results_img" ] && rm -f "$results_img"
 	[ ${#tmp_dirs[@]} -gt 0 ] && rm -rf "${tmp_dirs[@]}"
 }
 trap cleanup EXIT
@@ -309,7 +311,8 @@ run_vm() {
 	local -a acc
 	rm -rf "$run"
 	mkdir -p "$run/out" "$res"
-	truncate -s 1G "$run/results.img"
+	results_img="$run/results.img"
+	truncate -s 1G "$results_img"
 	if [ "$accel_now" = kvm ]; then acc=(-accel kvm -cpu host); else acc=(-accel tcg,thread=multi -cpu max); fi
 	local cmdline="console=ttyS0 panic=-1 quiet loglevel=4 sandproof_variant=$variant"
 	cmdline+=" sandproof_modes=$(IFS=,; echo "${modes[*]}") sandproof_jobs=$jobs"
@@ -319,13 +322,18 @@ run_vm() {
 	qemu_pidfile="$run/qemu.pid"
 	local t0 t1 rc
 	t0=$(now)
-	timeout --kill-after=10 "$timeout" qemu-system-x86_64 "${acc[@]}" -machine q35 \
-		-smp "$jobs" -m "$mem_mb" -nodefaults -display none -monitor none -no-reboot -nic none \
-		-serial stdio -pidfile "$run/qemu.pid" -kernel "$vmlinuz" -initrd "$initrd" \
-		-append "$cmdline" \
-		-drive "file=$run/results.img,format=raw,if=virtio,cache=unsafe" < /dev/null 2>&1 |
-		tee "$run/console.log" | grep --line-buffered -a 'sandproof-guest:' | sed 's/^/  /' >&2
-	rc=${PIPESTATUS[0]}
+	# In the background with `wait`, so that a signal to this script runs its trap (which kills
+	# qemu through the pid file) at once instead of after the guest.
+	{
+		timeout --kill-after=10 "$timeout" qemu-system-x86_64 "${acc[@]}" -machine q35 \
+			-smp "$jobs" -m "$mem_mb" -nodefaults -display none -monitor none -no-reboot \
+			-nic none -serial stdio -pidfile "$run/qemu.pid" -kernel "$vmlinuz" \
+			-initrd "$initrd" -append "$cmdline" \
+			-drive "file=$run/results.img,format=raw,if=virtio,cache=unsafe" < /dev/null 2>&1
+		echo $? > "$run/qemu.rc"
+	} | tee "$run/console.log" | grep --line-buffered -a 'sandproof-guest:' | sed 's/^/  /' >&2 &
+	wait $!
+	rc=$(cat "$run/qemu.rc" 2>/dev/null || echo 125)
 	t1=$(now)
 	qemu_pidfile=""
 	local wall
@@ -338,7 +346,8 @@ run_vm() {
 			sed '1d;$d' | tr -d '\r' | base64 -d 2>/dev/null | gunzip 2>/dev/null |
 			tar -xf - -C "$run/out" 2>/dev/null
 	fi
-	rm -f "$run/results.img"
+	rm -f "$results_img"
+	results_img=""
 	local boot="" m db dur line reason
 	[ -e "$run/out/info" ] && boot=$(sed -n 's/^boot_s=//p' "$run/out/info")
 	line="$kver $variant: qemu ${wall}s (${accel_now}), boot ${boot:-?}s"
