@@ -6,6 +6,7 @@
 #include "libtest.h"
 #include "sbx.h"
 
+#include <pthread.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/statfs.h>
@@ -133,6 +134,36 @@ CASE(enter_namespaces_names_the_sysctl, "a forbidden user namespace names max_us
 	ATF_CHECK_STREQ(LT_KV(O.out, "rc"), "-28");
 	ATF_CHECK_STREQ(LT_KV(O.out, "step"), "create namespaces");
 	ATF_CHECK_STREQ(LT_KV(O.out, "message"), "user.max_user_namespaces=0");
+}
+
+static void *
+idle_thread(void *arg)
+{
+	(void)arg;
+	pause();
+	return NULL;
+}
+
+static int
+enter_threaded(void *arg)
+{
+	(void)arg;
+	pthread_t t;
+	if (pthread_create(&t, NULL, idle_thread, NULL) != 0)
+		return 1;
+	struct sbx_config *cfg = new_config(SBX_NS_USER);
+	struct sbx_error e;
+	print_err(sbx_enter_namespaces(cfg, &e), &e);
+	fflush(NULL);
+	_exit(0); /* the thread is still there */
+}
+
+CASE(enter_namespaces_explains_einval, "EINVAL (here: a threaded caller) is explained, not bare")
+{
+	lt_child("threaded caller", enter_threaded, NULL, &O);
+	ATF_CHECK_STREQ(LT_KV(O.out, "rc"), "-22");
+	ATF_CHECK_STREQ(LT_KV(O.out, "message"),
+			"the kernel lacks it, or the process is multithreaded");
 }
 
 /* ---- mounts ----------------------------------------------------------------------------- */
@@ -585,6 +616,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, enter_namespaces_denies_setgroups);
 	ATF_TP_ADD_TC(tp, enter_namespaces_creates_only_those_asked);
 	ATF_TP_ADD_TC(tp, enter_namespaces_names_the_sysctl);
+	ATF_TP_ADD_TC(tp, enter_namespaces_explains_einval);
 	ATF_TP_ADD_TC(tp, mount_tmpfs_gives_tmpfs_of_size_and_mode);
 	ATF_TP_ADD_TC(tp, bind_mount_ro_covers_submounts);
 	ATF_TP_ADD_TC(tp, pivot_root_detaches_the_old_root);
