@@ -98,21 +98,25 @@ SP_CASE(permitted_set_is_empty, "caps.permitted-empty", NULL,
 }
 
 SP_CASE(inheritable_set_is_empty, "caps.inheritable-empty", NULL,
-	"The inheritable set is empty, so no file's inheritable capabilities can be granted "
-	"across execve (/proc/self/status and capget inside, CapInh outside)")
+	"The inheritable set is empty and cannot be filled (capset fails), so no file's "
+	"inheritable capabilities can be granted across execve (/proc/self/status and capget "
+	"inside, CapInh outside)")
 {
-	const struct sp_run *r = sp_probe(tc, 0, "caps", "capget");
+	const struct sp_run *r = sp_probe(tc, 0, "caps", "capget", "cap-raise");
 	sp_require_outside(r);
 	check_set_empty(r, "inh", "CapInh");
+	SP_CHECK_KEY_NOT(r, "cap-raise.inheritable", "ok");
 }
 
 SP_CASE(ambient_set_is_empty, "caps.ambient-empty", NULL,
-	"The ambient set is empty, so no capability survives execve of an ordinary program "
-	"(/proc/self/status and PR_CAP_AMBIENT_IS_SET inside, CapAmb outside)")
+	"The ambient set is empty and no capability can be raised into it, so none survives "
+	"execve of an ordinary program (/proc/self/status and PR_CAP_AMBIENT_IS_SET inside, "
+	"CapAmb outside)")
 {
-	const struct sp_run *r = sp_probe(tc, 0, "caps", "capget");
+	const struct sp_run *r = sp_probe(tc, 0, "caps", "capget", "cap-raise");
 	sp_require_outside(r);
 	check_set_empty(r, "amb", "CapAmb");
+	SP_CHECK_KEY_NOT(r, "cap-raise.ambient", "ok");
 }
 
 #define BOUNDING_CASE(fn, id, cap, why)                                                            \

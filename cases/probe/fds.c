@@ -206,7 +206,29 @@ sp_verb_cwd_scope(const struct sp_verb_call *v)
 	if (fd < 0)
 		return sp_cannot(v, "open '.': %s", sp_errname(errno));
 	bool out = scope(v, fd, "cwd", true);
-	close(fd);
 	sp_kv(v, "outside", "%d", out || unreachable);
+	/* The advisory's second attack: the program itself changes into /proc/self/fd/N (or
+	 * fchdir N) of an inherited directory descriptor.  Each one is tried, and the working
+	 * directory put back; `escapes` lists those that lead outside the root. */
+	char esc[1024] = "";
+	size_t o = 0;
+	for (int d = 3; d < 1024; d++) {
+		struct stat st;
+		if (d == fd || fstat(d, &st) != 0 || !S_ISDIR(st.st_mode) || fchdir(d) != 0)
+			continue;
+		char path[4096];
+		int here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		bool gone = getcwd(path, sizeof path) == NULL || path[0] != '/' ||
+			    (here >= 0 && below_root(here) == 0);
+		if (here >= 0)
+			close(here);
+		if (fchdir(fd) != 0)
+			return sp_cannot(v, "fchdir back to the working directory: %s",
+					 sp_errname(errno));
+		if (gone && o + 16 < sizeof esc)
+			o += (size_t)snprintf(esc + o, sizeof esc - o, "%s%d", o ? "," : "", d);
+	}
+	close(fd);
+	sp_kv(v, "escapes", "%s", esc);
 	return SP_OBSERVED;
 }

@@ -40,6 +40,8 @@ const struct sp_verb sp_verbs[] = {
     {"privs", false, sp_verb_privs, "credentials: uids, AT_SECURE, no_new_privs, capabilities"},
     {"exec-privs", true, sp_verb_exec_privs,
      "drop to 65534 where possible, exec the harness's NAME copy (setuid fcaps), its privs"},
+    {"cap-raise", false, sp_verb_cap_raise,
+     "in a child: fill the inheritable set from the permitted one, raise an ambient capability"},
     {"fds", false, sp_verb_fds, "open descriptors and where they point"},
     {"cwd-scope", false, sp_verb_cwd_scope,
      "whether the working directory is inside the root (CVE-2024-21626)"},

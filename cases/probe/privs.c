@@ -28,6 +28,7 @@
 #ifndef PR_CAP_AMBIENT
 #define PR_CAP_AMBIENT 47
 #define PR_CAP_AMBIENT_IS_SET 1
+#define PR_CAP_AMBIENT_RAISE 2
 #endif
 
 /* Capabilities beyond the last one the kernel knows read as EINVAL from prctl: stop there. */
@@ -205,5 +206,44 @@ sp_verb_exec_privs(const struct sp_verb_call *v)
 			sp_kv(v, key, "%s", eq + 1);
 	}
 	sp_kv(v, "status", "%d", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	return SP_OBSERVED;
+}
+
+/*
+ * Can the sets be filled from inside?  In a forked child (the probe keeps its own sets): capset
+ * the inheritable set to the permitted set (or to CAP_CHOWN when that is empty), which needs the
+ * capabilities in the permitted set (capset(2)); then PR_CAP_AMBIENT_RAISE of the first of them,
+ * which needs it permitted and inheritable.  Keys `inheritable` and `ambient`: `ok` or errno.
+ */
+int
+sp_verb_cap_raise(const struct sp_verb_call *v)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return sp_cannot(v, "fork: %s", sp_errname(errno));
+	if (pid == 0) {
+		struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+		struct __user_cap_data_struct d[2];
+		memset(d, 0, sizeof d);
+		if (syscall(SYS_capget, &h, d) != 0)
+			_exit(SP_ERROR);
+		uint64_t prm = (uint64_t)d[0].permitted | (uint64_t)d[1].permitted << 32;
+		uint64_t want = prm ? prm : UINT64_C(1) << CAP_CHOWN;
+		d[0].inheritable = (uint32_t)want;
+		d[1].inheritable = (uint32_t)(want >> 32);
+		int r = (int)syscall(SYS_capset, &h, d);
+		sp_kv(v, "inheritable", "%s", r == 0 ? "ok" : sp_errname(errno));
+		int first = 0;
+		while (first < 63 && !(want & (UINT64_C(1) << first)))
+			first++;
+		r = prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, first, 0, 0);
+		sp_kv(v, "ambient", "%s", r == 0 ? "ok" : sp_errname(errno));
+		_exit(0);
+	}
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return sp_cannot(v, "child: status %d", st);
 	return SP_OBSERVED;
 }

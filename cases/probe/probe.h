@@ -111,6 +111,7 @@ int sp_verb_seccomp(const struct sp_verb_call *v);
 int sp_verb_capget(const struct sp_verb_call *v);
 int sp_verb_privs(const struct sp_verb_call *v);
 int sp_verb_exec_privs(const struct sp_verb_call *v);
+int sp_verb_cap_raise(const struct sp_verb_call *v);
 /* When started with privileges (AT_SECURE), print only the `privs` report: >= 0; else -1. */
 int sp_privs_only(void);
 int sp_verb_fds(const struct sp_verb_call *v);
