@@ -78,8 +78,20 @@ sp_verb_open_read(const struct sp_verb_call *v)
 	}
 	int fd = open(v->arg, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd >= 0) {
-		close(fd);
+		/* What was opened: a masked /proc file is another file bound over it (a /dev/null,
+		 * an empty file, a fifo), so it is not on a procfs. */
+		struct statfs sf;
 		sp_kv(v, "result", "ok");
+		if (fstat(fd, &st) == 0)
+			sp_kv(v, "kind", "%s",
+			      S_ISREG(st.st_mode)    ? "file"
+			      : S_ISCHR(st.st_mode)  ? "chr"
+			      : S_ISDIR(st.st_mode)  ? "dir"
+			      : S_ISFIFO(st.st_mode) ? "fifo"
+						     : "other");
+		if (fstatfs(fd, &sf) == 0)
+			sp_kv(v, "on-proc", "%d", (unsigned long)sf.f_type == PROC_SUPER_MAGIC_);
+		close(fd);
 	} else {
 		sp_kv(v, "result", "%s", sp_errname(errno));
 	}
