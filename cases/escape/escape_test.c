@@ -14,16 +14,6 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-/* Seen from the host, the probe's / is not the host's /. */
-static void
-check_root_not_host(const struct sp_run *r)
-{
-	sp_require_outside(r);
-	ATF_CHECK_MSG(strcmp(r->outside.root_id, r->host.root_id) != 0,
-		      "/proc/%d/root seen from the host is the host's / (%s)", (int)r->outside.pid,
-		      r->host.root_id);
-}
-
 SP_CASE(chroot_classic, "escape.chroot-classic", NULL,
 	"The classic chroot escape (chroot into a subdirectory, walk '..' from the working "
 	"directory left outside it, chroot '.') does not reach a host file outside the sandbox")
@@ -37,27 +27,28 @@ SP_CASE(chroot_saved_fd, "escape.chroot-saved-fd", NULL,
 	"The chroot escape through a directory descriptor saved before the chroot (fchdir to it, "
 	"walk '..', chroot '.') does not reach a host file outside the sandbox (chw00t #1)")
 {
-	const struct sp_run *r = sp_probe(tc, SP_CANARY_FILE, "escape-chroot-fd");
+	const struct sp_run *r = sp_probe(tc, SP_CANARY_FILE, "canary:file", "escape-chroot-fd");
 	SP_CHECK_KEY(r, "escape-chroot-fd.reached", "0");
-	check_root_not_host(r);
+	SP_CHECK_UNREACHED(r, SP_CANARY_FILE);
 }
 
 SP_CASE(chroot_fd_passed, "escape.chroot-fd-passed", NULL,
 	"A directory descriptor passed over a unix socket (SCM_RIGHTS) into a nested chroot, then "
 	"'..' and chroot '.', does not reach a host file outside the sandbox (chw00t #2)")
 {
-	const struct sp_run *r = sp_probe(tc, SP_CANARY_FILE, "escape-chroot-pass-fd");
+	const struct sp_run *r =
+	    sp_probe(tc, SP_CANARY_FILE, "canary:file", "escape-chroot-pass-fd");
 	SP_CHECK_KEY(r, "escape-chroot-pass-fd.reached", "0");
-	check_root_not_host(r);
+	SP_CHECK_UNREACHED(r, SP_CANARY_FILE);
 }
 
 SP_CASE(chroot_moved_out, "escape.chroot-moved-out", NULL,
 	"A chrooted process whose working directory a second process renames above its root, "
 	"then '..' and chroot '.', does not reach a host file outside the sandbox (chw00t #5)")
 {
-	const struct sp_run *r = sp_probe(tc, SP_CANARY_FILE, "escape-chroot-move");
+	const struct sp_run *r = sp_probe(tc, SP_CANARY_FILE, "canary:file", "escape-chroot-move");
 	SP_CHECK_KEY(r, "escape-chroot-move.reached", "0");
-	check_root_not_host(r);
+	SP_CHECK_UNREACHED(r, SP_CANARY_FILE);
 }
 
 SP_CASE(proc_pid_root_cwd, "escape.proc-pid-root", NULL,
@@ -173,9 +164,9 @@ SP_CASE(pivot_root_old_root, "escape.pivot-root", NULL,
 	"pivot_root onto a new tmpfs (in a user and mount namespace of the probe's own) puts "
 	"nothing of the host under the old root: the file canary stays unreached")
 {
-	const struct sp_run *r = sp_probe(tc, SP_CANARY_FILE, "escape-pivot-root");
+	const struct sp_run *r = sp_probe(tc, SP_CANARY_FILE, "canary:file", "escape-pivot-root");
 	SP_CHECK_KEY(r, "escape-pivot-root.reached", "0");
-	check_root_not_host(r);
+	SP_CHECK_UNREACHED(r, SP_CANARY_FILE);
 }
 
 SP_CASE(release_agent, "escape.cgroup-release-agent", "CVE-2022-0492",
@@ -189,7 +180,8 @@ SP_CASE(release_agent, "escape.cgroup-release-agent", "CVE-2022-0492",
 		    "ref gap: sbx-run allows a nested user namespace, in which a host "
 		    "cgroup v1 hierarchy can be mounted and its release_agent opened");
 	SP_CHECK_KEY(r, "escape-release-agent.reached", "0");
-	SP_CHECK_NS_PRIVATE(r, SP_NS_CGROUP);
+	if (sp_word_in(sp_adapter(tc)->claims, "cgroupns"))
+		SP_CHECK_NS_PRIVATE(r, SP_NS_CGROUP);
 }
 
 /* Outside view for CVE-2019-5736: the identities of the executables of the adapter's process
