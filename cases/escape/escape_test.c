@@ -124,6 +124,15 @@ SP_CASE(pidfd_canary, "escape.pidfd-canary", NULL,
 	SP_CHECK_UNREACHED(r, SP_CANARY_PID);
 }
 
+SP_CASE(kill_all_canary, "escape.kill-all", NULL,
+	"kill(-1, SIGCONT) from inside (made only outside the host's pid namespace) does not "
+	"reach a host process outside the sandbox: the canary counts no signal")
+{
+	const struct sp_run *r = sp_probe(tc, SP_CANARY_PID, "kill-all", "canary:pid");
+	SP_CHECK_KEY_NOT(r, "kill-all.result", "refused");
+	SP_CHECK_UNREACHED(r, SP_CANARY_PID);
+}
+
 SP_CASE(setns_canary_mnt, "escape.setns-canary-mnt", NULL,
 	"The mount namespace of a host process outside the sandbox (the canary) cannot be opened "
 	"for setns from inside")
@@ -307,6 +316,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, ptrace_canary);
 	ATF_TP_ADD_TC(tp, vmread_canary);
 	ATF_TP_ADD_TC(tp, pidfd_canary);
+	ATF_TP_ADD_TC(tp, kill_all_canary);
 	ATF_TP_ADD_TC(tp, setns_canary_mnt);
 	ATF_TP_ADD_TC(tp, setns_canary_user);
 	ATF_TP_ADD_TC(tp, setns_canary_net);
