@@ -6,10 +6,13 @@
  */
 #include "sp.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 /* The issue's minimal set, plus `console` (a pts, checked below), `mqueue` (a mount point) and the
  * link `core`. */
@@ -75,26 +78,96 @@ host_id(const char *path, char *buf, size_t size)
 	return buf;
 }
 
+/* The probe's /dev seen from the host through /proc/PID/root, taken by a hook while it holds. */
+struct outside_dev {
+	bool read;
+	unsigned blk;
+	char entries[4096]; /* top level, `NAME:T,...` as the probe's readdir */
+	size_t len;
+};
+
+static void
+list_dir(struct outside_dev *o, int dirfd, int depth)
+{
+	DIR *d = fdopendir(dirfd);
+	if (d == NULL) {
+		close(dirfd);
+		return;
+	}
+	for (struct dirent *e; (e = readdir(d)) != NULL;) {
+		struct stat st;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		o->blk += S_ISBLK(st.st_mode);
+		char t = S_ISDIR(st.st_mode)   ? 'd'
+			 : S_ISCHR(st.st_mode) ? 'c'
+			 : S_ISBLK(st.st_mode) ? 'b'
+			 : S_ISLNK(st.st_mode) ? 'l'
+					       : 'f';
+		if (depth == 0 && o->len + strlen(e->d_name) + 4 < sizeof o->entries)
+			o->len += (size_t)snprintf(o->entries + o->len, sizeof o->entries - o->len,
+						   "%s%s:%c", o->len ? "," : "", e->d_name, t);
+		if (S_ISDIR(st.st_mode) && depth < 2) {
+			int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (sub >= 0)
+				list_dir(o, sub, depth + 1);
+		}
+	}
+	closedir(d);
+}
+
+static int
+read_outside_dev(struct sp_run *r, unsigned n, void *arg)
+{
+	struct outside_dev *o = arg;
+	char path[64];
+	if (n != 0 || !r->outside.seen)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%d/root/dev", (int)r->outside.pid);
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		o->read = true;
+		list_dir(o, fd, 0);
+	}
+	return 0;
+}
+
 SP_CASE(dev_holds_only_minimal_set, "dev.minimal", NULL,
 	"/dev holds only the minimal set: null, zero, full, random, urandom, tty, ptmx, pts, shm, "
-	"fd and the std* links (console, mqueue and the core link allowed)")
+	"fd and the std* links (console, mqueue and the core link allowed), inside and seen from "
+	"the host through /proc/PID/root")
 {
-	const struct sp_run *r = sp_probe(tc, 0, "readdir:/dev");
+	static struct outside_dev o;
+	const struct sp_run *r = sp_probe_opts(
+	    tc, &(const struct sp_opts){
+		    .verbs = {"readdir:/dev"}, .hook = read_outside_dev, .hook_arg = &o});
 	const char *e = sp_get(r, "readdir:/dev.entries");
 	char extra[256];
 	ATF_REQUIRE_MSG(e != NULL, "/dev unreadable: %s", sp_get(r, "readdir:/dev.errno"));
 	ATF_CHECK_MSG(!first_extra(e, extra, sizeof extra),
 		      "/dev holds '%s', not in the minimal set (%s entries)", extra,
 		      sp_get(r, "readdir:/dev.count"));
+	ATF_CHECK_MSG(o.read && !first_extra(o.entries, extra, sizeof extra),
+		      "seen from the host (/proc/PID/root/dev, read=%d), /dev holds '%s'", o.read,
+		      extra);
 }
 
-SP_CASE(dev_has_no_block_device, "dev.no-block-devices", NULL,
-	"No block device node is anywhere under /dev (a disk of the host could be mounted or read)")
+SP_CASE(
+    dev_has_no_block_device, "dev.no-block-devices", NULL,
+    "No block device node is anywhere under /dev (a disk of the host could be mounted or read), "
+    "inside and seen from the host through /proc/PID/root")
 {
-	const struct sp_run *r = sp_probe(tc, 0, "devices:/dev");
+	static struct outside_dev o;
+	const struct sp_run *r = sp_probe_opts(
+	    tc, &(const struct sp_opts){
+		    .verbs = {"devices:/dev"}, .hook = read_outside_dev, .hook_arg = &o});
 	ATF_CHECK_MSG(sp_get(r, "devices:/dev.errno") != NULL || sp_is(r, "devices:/dev.blk", "0"),
 		      "%s block device(s) under /dev: %.300s", sp_get(r, "devices:/dev.blk"),
 		      sp_get(r, "devices:/dev.blk-list"));
+	sp_require_outside(r);
+	ATF_CHECK_MSG(o.blk == 0, "seen from the host (/proc/PID/root/dev), %u block device(s)",
+		      o.blk);
 }
 
 SP_CASE(dev_has_no_memory_device, "dev.no-mem", NULL,
@@ -126,7 +199,7 @@ SP_CASE(dev_has_no_kmsg_device, "dev.no-kmsg", NULL,
 		      sp_get(r, "devices:/dev.mem"));
 }
 
-SP_CASE(dev_null_works, "dev.null-works", NULL,
+SP_CASE(dev_null_works, "dev.null-works", "CVE-2025-31133",
 	"/dev/null is the null device (char 1:3): a write is swallowed whole and a read is at end "
 	"of file")
 {
