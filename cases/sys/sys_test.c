@@ -42,6 +42,18 @@ SP_CASE(sys_is_absent_or_read_only, "sys.readonly", NULL,
 		      "seen from the host, /sys is mounted '%s'", o);
 }
 
+SP_CASE(sys_is_not_writable, "sys.unwritable", NULL,
+	"Nothing under /sys can be written, whatever its mount flags: no device attribute, driver "
+	"bind, module parameter or power knob (20000 entries, 4 levels)")
+{
+	const struct sp_run *r = sp_probe(tc, 0, "writable:/sys");
+	ATF_CHECK_MSG(sp_get(r, "writable:/sys.errno") != NULL ||
+			  sp_is(r, "writable:/sys.writable", "0"),
+		      "%s of %s entries under /sys are writable, first '%s'",
+		      sp_get(r, "writable:/sys.writable"), sp_get(r, "writable:/sys.checked"),
+		      sp_get(r, "writable:/sys.first"));
+}
+
 SP_CASE(cgroup_tree_is_not_writable, "sys.cgroup-unwritable", NULL,
 	"Nothing under /sys/fs/cgroup can be written: no file and no directory (where a new cgroup "
 	"could be made)")
@@ -82,6 +94,7 @@ SP_CASE(sys_lists_no_host_network_device, "sys.no-host-netdevs", NULL,
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, sys_is_absent_or_read_only);
+	ATF_TP_ADD_TC(tp, sys_is_not_writable);
 	ATF_TP_ADD_TC(tp, cgroup_tree_is_not_writable);
 	ATF_TP_ADD_TC(tp, sys_kernel_is_not_writable);
 	ATF_TP_ADD_TC(tp, sys_lists_no_host_network_device);
