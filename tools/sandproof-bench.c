@@ -165,7 +165,8 @@ main(int argc, char **argv)
 		for (char *save = NULL, *tok = strtok_r(eq + 1, " ", &save); tok != NULL;
 		     tok = strtok_r(NULL, " ", &save)) {
 			if (n == MAX_ARGS) {
-				fprintf(stderr, "sandproof-bench: '%s': too many arguments\n", c->name);
+				fprintf(stderr, "sandproof-bench: '%s': too many arguments\n",
+					c->name);
 				return 2;
 			}
 			c->argv[n++] = tok;
@@ -226,8 +227,8 @@ main(int argc, char **argv)
 			snprintf(r1, sizeof r1, "%.2f", median[i] / ref_ms);
 		if (floor_ms > 0 && c->ok)
 			snprintf(r2, sizeof r2, "%.2f", median[i] / floor_ms);
-		fprintf(stderr, "%-16s %10.3f %10.3f %12ld %10s %10s %6d\n", c->name, median[i], p90[i],
-			c->maxrss_kib, r1, r2, c->failed);
+		fprintf(stderr, "%-16s %10.3f %10.3f %12ld %10s %10s %6d\n", c->name, median[i],
+			p90[i], c->maxrss_kib, r1, r2, c->failed);
 	}
 
 	printf("{\"runs\": %d, \"warmup\": %d, \"reference\": ", runs, warmup);
@@ -245,14 +246,16 @@ main(int argc, char **argv)
 				printf(", ");
 			json_string(c->argv[k]);
 		}
-		printf("], \"ok\": %d, \"failed\": %d, \"median_ms\": %.4f, \"p90_ms\": %.4f, "
-		       "\"mean_ms\": %.4f, \"min_ms\": %.4f, \"max_ms\": %.4f, \"maxrss_kib\": %ld, "
-		       "\"ratio_to_reference\": %.4f, \"ratio_to_floor\": %.4f}",
-		       c->ok, c->failed, median[i], p90[i], mean[i], c->ok ? c->ms[0] : 0,
-		       c->ok ? c->ms[c->ok - 1] : 0, c->maxrss_kib, ref_ms > 0 ? median[i] / ref_ms : 0,
-		       floor_ms > 0 ? median[i] / floor_ms : 0);
+		printf(
+		    "], \"ok\": %d, \"failed\": %d, \"median_ms\": %.4f, \"p90_ms\": %.4f, "
+		    "\"mean_ms\": %.4f, \"min_ms\": %.4f, \"max_ms\": %.4f, \"maxrss_kib\": %ld, "
+		    "\"ratio_to_reference\": %.4f, \"ratio_to_floor\": %.4f}",
+		    c->ok, c->failed, median[i], p90[i], mean[i], c->ok ? c->ms[0] : 0,
+		    c->ok ? c->ms[c->ok - 1] : 0, c->maxrss_kib,
+		    ref_ms > 0 ? median[i] / ref_ms : 0, floor_ms > 0 ? median[i] / floor_ms : 0);
 		if (c->failed)
-			fprintf(stderr, "sandproof-bench: %s: %d of %d runs failed (last status %#x)\n",
+			fprintf(stderr,
+				"sandproof-bench: %s: %d of %d runs failed (last status %#x)\n",
 				c->name, c->failed, runs, (unsigned)c->last_status);
 		free(c->ms);
 	}
