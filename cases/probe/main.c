@@ -116,6 +116,8 @@ const struct sp_verb sp_verbs[] = {
     {"orphan", false, sp_verb_orphan, "make an orphan and see whether it is reaped"},
     {"leave-process", false, sp_verb_leave_process,
      "start a detached process meant to outlive the sandbox (15 s)"},
+    {"vt-reach", false, sp_verb_vt_reach,
+     "is a virtual console reachable (stdin, /dev/tty0)? read-only TIOCLINUX"},
     {"sync", false, verb_sync, "print `sync N` and wait for a line on stdin"},
     {"help", false, verb_help, "list the verbs"},
     {NULL, false, NULL, NULL},

@@ -167,6 +167,8 @@ int sp_verb_escape_pivot_root(const struct sp_verb_call *v);
 int sp_verb_userns_after_chroot(const struct sp_verb_call *v);
 int sp_verb_pidfd_canary(const struct sp_verb_call *v);
 int sp_verb_exe_ids(const struct sp_verb_call *v);
+/* tty.c (CVE-2023-28100) */
+int sp_verb_vt_reach(const struct sp_verb_call *v);
 /* lifecycle.c */
 int sp_verb_exit_at_end(const struct sp_verb_call *v);
 int sp_verb_orphan(const struct sp_verb_call *v);

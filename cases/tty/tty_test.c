@@ -9,6 +9,8 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 /* The live probe's session and controlling terminal as the host sees them (/proc/PID/stat),
@@ -83,14 +85,15 @@ SP_CASE(tiocsti_blocked, "tty.tiocsti", "CVE-2017-5226",
 }
 
 SP_CASE(tioclinux_refused, "tty.tioclinux", "CVE-2023-28100",
-	"TIOCLINUX (selection paste into a virtual console) is refused when standard input is a "
-	"virtual console; not applicable on a pseudo-terminal")
+	"No virtual console is within reach of TIOCLINUX from inside (standard input or "
+	"/dev/tty0), so its selection paste cannot inject input into a console; not applicable "
+	"on a host without virtual consoles")
 {
-	/* TIOCLINUX acts on virtual consoles only; the harness can give a pseudo-terminal, not a
-	 * VT, as standard input, and never takes over a console of the host. */
-	(void)tc;
-	atf_tc_skip("not applicable: no virtual console (the harness gives a pseudo-terminal as "
-		    "standard input; TIOCLINUX is a virtual-console ioctl)");
+	struct stat st;
+	if (stat("/dev/tty0", &st) != 0 || !S_ISCHR(st.st_mode) || major(st.st_rdev) != 4)
+		atf_tc_skip("not applicable: no virtual console (no /dev/tty0 on this host)");
+	const struct sp_run *r = sp_probe(tc, 0, "vt-reach");
+	SP_CHECK_KEY(r, "vt-reach.reached", "0");
 }
 
 ATF_TP_ADD_TCS(tp)
