@@ -187,10 +187,6 @@ SP_CASE(timer_list_is_unreadable, "proc.timer-list-masked", NULL,
 	"them) cannot be opened for reading, or is masked")
 {
 	require_host_file("/proc/timer_list", "CONFIG_TIMER_LIST");
-	if (strcmp(sp_adapter(tc)->name, "ref") == 0 && geteuid() == 0)
-		atf_tc_expect_fail(
-		    "ref gap: sbx-run maps root to the host's root and does not mask "
-		    "/proc/timer_list (mode 0400 root), so root inside opens it");
 	const struct sp_run *r = sp_probe(tc, 0, "open-read:/proc/timer_list");
 	char why[512];
 	ATF_CHECK_MSG(unreadable_or_masked(r, "/proc/timer_list", why, sizeof why), "%s", why);
