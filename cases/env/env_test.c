@@ -3,7 +3,9 @@
  * env: the environment the sandboxed program starts with, where the adapter claims a clean one.
  * Each case puts a variable in the environment the adapter starts with (the harness's canary, or
  * one the case sets in its own process, which the harness passes on) and looks for it inside (the
- * probe's `getenv`) and outside (/proc/PID/environ of the live probe).
+ * probe's `getenv`) and outside (/proc/PID/environ of the live probe).  The dynamic loader's
+ * variables are set to ":", a list of no objects, so that the adapter's own programs, which see
+ * them too, run unchanged and quietly.
  */
 #include "sp.h"
 
@@ -82,11 +84,11 @@ SP_CASE(canary_variable_unreached, "env.canary-unreached", NULL,
 		check_outside_absent(r, &v);                                                       \
 	}
 
-ABSENT_CASE(no_ld_preload, "no-ld-preload", "LD_PRELOAD", "/nonexistent/sandproof-preload.so",
+ABSENT_CASE(no_ld_preload, "no-ld-preload", "LD_PRELOAD", ":",
 	    "it would load a library of the launcher's choosing into every program inside")
 ABSENT_CASE(no_ld_library_path, "no-ld-library-path", "LD_LIBRARY_PATH",
 	    "/nonexistent/sandproof-lib", "it redirects the dynamic loader's search")
-ABSENT_CASE(no_ld_audit, "no-ld-audit", "LD_AUDIT", "/nonexistent/sandproof-audit.so",
+ABSENT_CASE(no_ld_audit, "no-ld-audit", "LD_AUDIT", ":",
 	    "it loads an auditing library into every program inside")
 ABSENT_CASE(no_session_bus, "no-session-bus-address", "DBUS_SESSION_BUS_ADDRESS",
 	    "unix:path=/nonexistent/sandproof-bus", "it points at the user's session bus")

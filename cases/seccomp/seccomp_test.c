@@ -35,6 +35,7 @@ kernel_lacks(const char *name)
 	    {"kexec_load", SYS_kexec_load, {0, 0, 0, -1L, 0}},
 	    {"init_module", SYS_init_module, {0, 0, 0, 0, 0}},
 	    {"finit_module", SYS_finit_module, {-1, 0, 0, 0, 0}},
+	    {"io_uring_setup", 425 /* SYS_io_uring_setup */, {0, 0, 0, 0, 0}},
 	};
 	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
 		if (strcmp(calls[i].name, name) != 0)
@@ -113,6 +114,18 @@ REFUSED_CASE(refuses_move_mount, "move_mount", "CVE-2021-41133", "the new mount 
 REFUSED_CASE(refuses_open_tree, "open_tree", "CVE-2021-41133", "the new mount API")
 REFUSED_CASE(refuses_mount_setattr, "mount_setattr", "CVE-2021-41133", "the new mount API")
 
+REFUSED_CASE(refuses_mount, "mount", NULL, "mounting is the way to rearrange the sandbox's view")
+REFUSED_CASE(refuses_umount2, "umount2", NULL, "unmounting may reveal what a mount hides")
+REFUSED_CASE(refuses_pivot_root, "pivot_root", NULL, "changing the root of the mount namespace")
+REFUSED_CASE(refuses_setns, "setns", NULL, "joining another namespace through a descriptor")
+REFUSED_CASE(refuses_unshare, "unshare", NULL,
+	     "new namespaces reach kernel code written for privileged callers")
+REFUSED_CASE(refuses_clone3, "clone3", NULL,
+	     "its flags sit behind a pointer no filter can read, so filters answer ENOSYS and libc "
+	     "falls back to clone")
+REFUSED_CASE(refuses_io_uring_setup, "io_uring_setup", NULL,
+	     "io_uring runs system calls no seccomp filter sees, and is a large kernel surface")
+
 SP_CASE(refuses_tiocsti_high_bits, "seccomp.refuses-tiocsti-high-bits", "CVE-2019-10063",
 	"The filter refuses the TIOCSTI ioctl also with bits set above the low 32 of the "
 	"request, which the kernel ignores: a filter comparing all 64 bits lets it through")
@@ -141,6 +154,13 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, refuses_move_mount);
 	ATF_TP_ADD_TC(tp, refuses_open_tree);
 	ATF_TP_ADD_TC(tp, refuses_mount_setattr);
+	ATF_TP_ADD_TC(tp, refuses_mount);
+	ATF_TP_ADD_TC(tp, refuses_umount2);
+	ATF_TP_ADD_TC(tp, refuses_pivot_root);
+	ATF_TP_ADD_TC(tp, refuses_setns);
+	ATF_TP_ADD_TC(tp, refuses_unshare);
+	ATF_TP_ADD_TC(tp, refuses_clone3);
+	ATF_TP_ADD_TC(tp, refuses_io_uring_setup);
 	ATF_TP_ADD_TC(tp, refuses_tiocsti_high_bits);
 	return atf_no_error();
 }
