@@ -85,8 +85,9 @@ if [ "${SANDPROOF_SELFTEST:-1}" = 1 ]; then
 	line=$(grep -E '^selftest: [0-9]+ of [0-9]+ property cases killed' "$top/$BUILD/selftest.log")
 	echo "  $line" >&2
 	if [ -n "$line" ]; then
-		read -r k t < <(echo "$line" | sed -E 's/^selftest: ([0-9]+) of ([0-9]+).*/\1 \2/')
-		extra=("$k" $((t - k)) 0)
+		read -r k t u < <(echo "$line" |
+			sed -E 's/^selftest: ([0-9]+) of ([0-9]+) .*, ([0-9]+) untestable.*/\1 \2 \3/')
+		extra=("$k" $((t - k)) "$u")
 	else
 		extra=(0 1 0)
 	fi
