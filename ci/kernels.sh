@@ -368,6 +368,7 @@ run_vm() {
 			reason="error: the $m run did not complete (qemu exit $rc; see ${run#"$top/"}/console.log)"
 		fi
 		[ -e "$run/out/$m.log" ] && cp "$run/out/$m.log" "$res/$m.log"
+		[ -s "$run/out/$m.kernel.json" ] && cp "$run/out/$m.kernel.json" "$res/$m.kernel.json"
 		add_column "$kver" "$variant" "$m" "$db" "$dur" "$reason"
 	done
 	cp "$run/console.log" "$res/console.log" 2>/dev/null
@@ -450,6 +451,19 @@ run_native() {
 			-v test_suites.sandproof.must_work=false
 			-v test_suites.sandproof.sbx_run="$native_stage/usr/bin/sbx-run" test -r "$udb")
 		say "$kver $variant $m: running the suite natively${wrap[0]:+ in a user namespace with $variant}"
+		local kreport="$native_stage/usr/bin/sandproof-kernel"
+		if [ -x "$kreport" ]; then
+			(cd / || exit
+			if [ "$m" = root ]; then
+				${wrap[@]+"${wrap[@]}"} "$kreport" --format=json
+			elif [ ${#wrap[@]} -gt 0 ]; then
+				"${wrap[@]}" -u "$(id -u "$CHECK_USER")" -g "$(id -g "$CHECK_USER")" -- \
+					"$kreport" --format=json
+			else
+				runuser -u "$CHECK_USER" -- "$kreport" --format=json
+			fi) > "$res/$m.kernel.json" 2> /dev/null < /dev/null
+			[ -s "$res/$m.kernel.json" ] || rm -f "$res/$m.kernel.json"
+		fi
 		t0=$(now)
 		if [ "$m" = root ]; then
 			(cd "$native_stage/usr/tests/sandproof" && ${wrap[@]+"${wrap[@]}"} \
