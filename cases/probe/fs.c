@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Files and file systems: statfs, stat, /, working directory, opening for writing. */
+/*
+ * Files and file systems: statfs, stat, /, working directory, opening for writing, a file made
+ * inside, the climb up `..`.  A PATH argument starting with `@` is relative to the probe
+ * directory (`stat:@/..` is the directory above it).
+ */
 #include "probe.h"
 
 #include <dirent.h>
@@ -15,6 +19,26 @@
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
+
+const char *
+sp_path_arg(const struct sp_verb_call *v, char *buf, size_t size)
+{
+	const char *a = v->arg;
+	if (a == NULL || a[0] != '@')
+		return a;
+	const char *dir = sp_probe_dir();
+	if (dir == NULL)
+		return NULL;
+	snprintf(buf, size, "%s%s", dir, a + 1);
+	return buf;
+}
+
+/* Every verb below that takes a PATH resolves `@` first, or says it cannot. */
+#define PATH_ARG(v, var)                                                                           \
+	char var##_buf[4096];                                                                      \
+	const char *var = sp_path_arg((v), var##_buf, sizeof var##_buf);                           \
+	if (var == NULL)                                                                           \
+	return sp_cannot((v), "'@' needs the dir= option")
 
 static const char *
 fs_name(unsigned long magic)
@@ -44,7 +68,8 @@ int
 sp_verb_statfs(const struct sp_verb_call *v)
 {
 	struct statfs sf;
-	if (statfs(v->arg, &sf) != 0) {
+	PATH_ARG(v, path);
+	if (statfs(path, &sf) != 0) {
 		sp_kv(v, "errno", "%s", sp_errname(errno));
 		return SP_OBSERVED;
 	}
@@ -71,7 +96,8 @@ int
 sp_verb_stat(const struct sp_verb_call *v)
 {
 	struct stat st;
-	if (lstat(v->arg, &st) != 0) {
+	PATH_ARG(v, path);
+	if (lstat(path, &st) != 0) {
 		sp_kv(v, "errno", "%s", sp_errname(errno));
 		return SP_OBSERVED;
 	}
@@ -118,11 +144,12 @@ int
 sp_verb_open_write(const struct sp_verb_call *v)
 {
 	struct stat st;
-	if (stat(v->arg, &st) == 0 && S_ISBLK(st.st_mode)) {
+	PATH_ARG(v, path);
+	if (stat(path, &st) == 0 && S_ISBLK(st.st_mode)) {
 		sp_kv(v, "result", "block-device-not-opened");
 		return SP_OBSERVED;
 	}
-	int fd = open(v->arg, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd >= 0) {
 		close(fd);
 		sp_kv(v, "result", "ok");
@@ -137,7 +164,8 @@ int
 sp_verb_read(const struct sp_verb_call *v)
 {
 	char buf[4096];
-	ssize_t n = sp_read_text(v->arg, buf, sizeof buf);
+	PATH_ARG(v, path);
+	ssize_t n = sp_read_text(path, buf, sizeof buf);
 	if (n < 0) {
 		sp_kv(v, "errno", "%s", sp_errname((int)-n));
 		return SP_OBSERVED;
@@ -153,7 +181,8 @@ sp_verb_read(const struct sp_verb_call *v)
 int
 sp_verb_readdir(const struct sp_verb_call *v)
 {
-	DIR *d = opendir(v->arg);
+	PATH_ARG(v, path);
+	DIR *d = opendir(path);
 	if (d == NULL) {
 		sp_kv(v, "errno", "%s", sp_errname(errno));
 		return SP_OBSERVED;
@@ -180,5 +209,141 @@ sp_verb_readdir(const struct sp_verb_call *v)
 	closedir(d);
 	sp_kv(v, "count", "%u", count);
 	sp_kv(v, "entries", "%s", list);
+	return SP_OBSERVED;
+}
+
+static char made_file[4096 + 128];
+
+void
+sp_fs_cleanup(void)
+{
+	if (made_file[0])
+		unlink(made_file);
+	made_file[0] = '\0';
+}
+
+/* Is PATH inside the harness's scratch directory (DIR/scratch)? */
+static bool
+in_scratch(const char *path)
+{
+	const char *dir = sp_probe_dir();
+	char scratch[4096];
+	if (dir == NULL)
+		return false;
+	int n = snprintf(scratch, sizeof scratch, "%s/scratch", dir);
+	return n > 0 && strncmp(path, scratch, (size_t)n) == 0 &&
+	       (path[n] == '/' || path[n] == '\0');
+}
+
+/*
+ * Create `sandproof-inside-NONCE` in the directory PATH, write a line, read it back, and keep it
+ * until the probe exits (the harness looks for it on the host meanwhile; the probe removes it at
+ * exit).  Outside the harness's scratch directory only when the mount namespace is not the host's:
+ * a file written there would be written on the host.
+ */
+int
+sp_verb_mkfile(const struct sp_verb_call *v)
+{
+	PATH_ARG(v, dir);
+	const char *nonce = sp_opt("nonce");
+	if (nonce == NULL)
+		return sp_cannot(v, "no nonce= option");
+	if (made_file[0])
+		return sp_cannot(v, "one mkfile per run");
+	if (!in_scratch(dir) && !sp_ns_differs_from_host(v, "mnt")) {
+		sp_kv(v, "result", "refused");
+		return SP_OBSERVED;
+	}
+	char path[4096 + 128], line[128], back[128];
+	snprintf(path, sizeof path, "%s/sandproof-inside-%.64s", dir, nonce);
+	sp_kv(v, "path", "%s", path);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+	if (fd < 0) {
+		sp_kv(v, "result", "%s", sp_errname(errno));
+		return SP_OBSERVED;
+	}
+	snprintf(made_file, sizeof made_file, "%s", path);
+	int n = snprintf(line, sizeof line, "sandproof %s\n", nonce);
+	ssize_t w = write(fd, line, (size_t)n);
+	int e = errno;
+	struct stat st;
+	char id[64];
+	if (fstat(fd, &st) == 0)
+		sp_kv(v, "id", "%s", sp_id_of(&st, id, sizeof id));
+	close(fd);
+	if (w != n) {
+		sp_kv(v, "result", "write-%s", w < 0 ? sp_errname(e) : "short");
+		return SP_OBSERVED;
+	}
+	sp_kv(v, "result", "ok");
+	ssize_t r = sp_read_text(path, back, sizeof back);
+	sp_kv(v, "readback", "%s",
+	      r < 0                     ? sp_errname((int)-r)
+	      : strcmp(back, line) == 0 ? "ok"
+					: "differs");
+	return SP_OBSERVED;
+}
+
+/* Climb `..` from FD until it stops moving; report where it stopped against `/`. */
+static void
+climb(const struct sp_verb_call *v, const char *from, int fd, const struct stat *root)
+{
+	char key[64], id[64];
+	struct stat cur, up;
+	unsigned steps = 0;
+	if (fstat(fd, &cur) != 0) {
+		snprintf(key, sizeof key, "%s.errno", from);
+		sp_kv(v, key, "%s", sp_errname(errno));
+		close(fd);
+		return;
+	}
+	for (; steps < 256; steps++) {
+		int next = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (next < 0 || fstat(next, &up) != 0) {
+			if (next >= 0)
+				close(next);
+			break;
+		}
+		close(fd);
+		fd = next;
+		if (up.st_dev == cur.st_dev && up.st_ino == cur.st_ino)
+			break;
+		cur = up;
+	}
+	close(fd);
+	snprintf(key, sizeof key, "%s.steps", from);
+	sp_kv(v, key, "%u", steps);
+	snprintf(key, sizeof key, "%s.top", from);
+	sp_kv(v, key, "%s", sp_id_of(&cur, id, sizeof id));
+	snprintf(key, sizeof key, "%s.top-is-root", from);
+	sp_kv(v, key, "%d", cur.st_dev == root->st_dev && cur.st_ino == root->st_ino);
+}
+
+/*
+ * `..` stops at the process's root: climbing from the working directory and from the probe
+ * directory must end at `/` itself, never above it (a working directory left outside the root,
+ * or a root that is a mere subdirectory of another tree, climbs past it).
+ */
+int
+sp_verb_dotdot_walk(const struct sp_verb_call *v)
+{
+	struct stat root;
+	if (stat("/", &root) != 0)
+		return sp_cannot(v, "stat /: %s", sp_errname(errno));
+	char id[64];
+	sp_kv(v, "root", "%s", sp_id_of(&root, id, sizeof id));
+	int fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		sp_kv(v, "cwd.errno", "%s", sp_errname(errno));
+	else
+		climb(v, "cwd", fd, &root);
+	const char *dir = sp_probe_dir();
+	if (dir != NULL) {
+		fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			sp_kv(v, "dir.errno", "%s", sp_errname(errno));
+		else
+			climb(v, "dir", fd, &root);
+	}
 	return SP_OBSERVED;
 }

@@ -174,6 +174,22 @@ int sp_verb_exit_at_end(const struct sp_verb_call *v);
 int sp_verb_orphan(const struct sp_verb_call *v);
 int sp_verb_leave_process(const struct sp_verb_call *v);
 
+/* Identity, mounts, /tmp, the root and the pid namespace (ids.c mounts.c fs.c root.c pidns.c). */
+int sp_verb_map_rewrite(const struct sp_verb_call *v);
+int sp_verb_setid_unmapped(const struct sp_verb_call *v);
+int sp_verb_remount_ro_mounts(const struct sp_verb_call *v);
+int sp_verb_umount_inside(const struct sp_verb_call *v);
+int sp_verb_mkfile(const struct sp_verb_call *v);
+int sp_verb_dotdot_walk(const struct sp_verb_call *v);
+int sp_verb_canary_paths(const struct sp_verb_call *v);
+int sp_verb_pid_visible(const struct sp_verb_call *v);
+int sp_verb_pid_ancestry(const struct sp_verb_call *v);
+
+/* A verb's PATH argument with a leading `@` replaced by the probe directory; NULL without dir=. */
+const char *sp_path_arg(const struct sp_verb_call *v, char *buf, size_t size);
+/* Remove what `mkfile` made (run at exit, from sp_mounts_cleanup). */
+void sp_fs_cleanup(void);
+
 /* Is the file canary at PATH with identity ID reachable from here?  Prints reached= and how=. */
 int sp_probe_file_canary(const struct sp_verb_call *v, const char *path, const char *id);
 
