@@ -139,12 +139,19 @@ int sbx_cap_from_name(const char *name);
 struct sbx_prepared {
 	int fd[SBX_MAX_STEPS]; /* per step: a detached tree (bind/proc/sysfs), or -1 */
 	int dev_fd[8];         /* minimal /dev: binds of the host's device nodes, or -1 */
+	int keep_fd;           /* a detached tmpfs still referenced by attached mounts, or -1 */
 };
 int sbx_prepare_mounts(const struct sbx_config *cfg, struct sbx_prepared *p, struct sbx_error *err);
 void sbx_prepared_close(struct sbx_prepared *p);
 int sbx_apply_steps(const struct sbx_config *cfg, struct sbx_prepared *p, struct sbx_error *err);
 int sbx_attach_tree(int fd, const char *dst, bool is_dir, struct sbx_error *err, const char *step);
 int sbx_clone_tree(const char *src, unsigned flags, struct sbx_error *err, const char *step);
+
+/* rootfs.c: sbx_setup_mounts, handing *keep_fd (or -1) to the caller instead of closing it.  The
+ * last close of a detached mount dissolves it (dissolve_on_fput(), fs/namespace.c), and every
+ * unmount waits for an RCU grace period (namespace_unlock()): about 0.1 ms here.  sbx_spawn's
+ * init holds the fd until it exits, after the command's status is sent. */
+int sbx_setup_mounts_keep(const struct sbx_config *cfg, struct sbx_error *err, int *keep_fd);
 
 #pragma GCC visibility pop
 

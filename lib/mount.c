@@ -52,13 +52,9 @@ make_mount_point(const char *dst, bool is_dir)
 		if (is_dir) {
 			if (mkdir(dst, 0755) < 0 && errno != EEXIST)
 				r = -errno;
-		} else {
-			int fd =
-			    open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0644);
-			if (fd >= 0)
-				close(fd);
-			else if (errno != EISDIR && errno != ELOOP)
-				r = -errno;
+		} else if (mknod(dst, S_IFREG | 0644, 0) < 0 && errno != EEXIST) {
+			/* mknod(2) makes an empty regular file without opening it. */
+			r = -errno;
 		}
 		if (r != -ENOENT || attempt > 0)
 			return r;
@@ -153,6 +149,7 @@ sbx_prepare_mounts(const struct sbx_config *cfg, struct sbx_prepared *p, struct 
 		p->fd[i] = -1;
 	for (size_t i = 0; i < DEV_COUNT; i++)
 		p->dev_fd[i] = -1;
+	p->keep_fd = -1;
 	for (size_t i = 0; i < cfg->nsteps; i++) {
 		const struct sbx_step *s = &cfg->steps[i];
 		int fd = -1;
@@ -231,10 +228,12 @@ sbx_prepared_close(struct sbx_prepared *p)
 		cleanup_close(&p->fd[i]);
 	for (size_t i = 0; i < DEV_COUNT; i++)
 		cleanup_close(&p->dev_fd[i]);
+	cleanup_close(&p->keep_fd);
 	for (size_t i = 0; i < SBX_MAX_STEPS; i++)
 		p->fd[i] = -1;
 	for (size_t i = 0; i < DEV_COUNT; i++)
 		p->dev_fd[i] = -1;
+	p->keep_fd = -1;
 }
 
 static int
@@ -375,7 +374,8 @@ cover_with(int tree, const char *path)
  * empty file, as the OCI runtimes' default maskedPaths do.
  */
 static int
-protect_proc(const struct sbx_config *cfg, const char *dst, struct sbx_error *err)
+protect_proc(const struct sbx_config *cfg, const char *dst, struct sbx_prepared *p,
+	     struct sbx_error *err)
 {
 	static const char *const ro[] = {"sys", "sysrq-trigger", "irq", "bus"};
 	static const char *const masked[] = {"timer_list", "sched_debug", "timer_stats",
@@ -394,8 +394,10 @@ protect_proc(const struct sbx_config *cfg, const char *dst, struct sbx_error *er
 		if (r < 0)
 			return sbx_fail(err, -r, "protect proc", path, NULL);
 	}
-	/* The empty file comes from a detached tmpfs of our own, made only when needed. */
-	int empty_fs __attribute__((cleanup(cleanup_close))) = -1;
+	/* The empty file comes from a detached tmpfs of our own, made only when needed, and kept
+	 * open in p->keep_fd: closing it would dissolve the tmpfs's detached root and wait for
+	 * an RCU grace period (see sbx_setup_mounts_keep). */
+	int empty_fs = p->keep_fd;
 	for (size_t i = 0; i < sizeof(masked) / sizeof(masked[0]); i++) {
 		if ((r = path_join(path, sizeof(path), dst, masked[i], err)) < 0)
 			return r;
@@ -403,6 +405,8 @@ protect_proc(const struct sbx_config *cfg, const char *dst, struct sbx_error *er
 			continue;
 		if (empty_fs < 0) {
 			empty_fs = fresh_fs("tmpfs", 0);
+			if (empty_fs >= 0)
+				p->keep_fd = empty_fs;
 			int f = empty_fs < 0
 				    ? -1
 				    : openat(empty_fs, "empty",
@@ -444,7 +448,7 @@ sbx_apply_steps(const struct sbx_config *cfg, struct sbx_prepared *p, struct sbx
 				s->dst);
 			if (r < 0)
 				return r;
-			if (s->kind == SBX_STEP_PROC && (r = protect_proc(cfg, s->dst, err)) < 0)
+			if (s->kind == SBX_STEP_PROC && (r = protect_proc(cfg, s->dst, p, err)) < 0)
 				return r;
 			continue;
 		}

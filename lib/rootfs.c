@@ -65,6 +65,14 @@ staging_dir(void)
 int
 sbx_setup_mounts(const struct sbx_config *cfg, struct sbx_error *err)
 {
+	return sbx_setup_mounts_keep(cfg, err, NULL);
+}
+
+int
+sbx_setup_mounts_keep(const struct sbx_config *cfg, struct sbx_error *err, int *keep_fd)
+{
+	if (keep_fd)
+		*keep_fd = -1;
 	sbx_error_clear(err);
 	int r = sbx_config_error(cfg, err);
 	if (r < 0)
@@ -131,6 +139,8 @@ sbx_setup_mounts(const struct sbx_config *cfg, struct sbx_error *err)
 		return r;
 	}
 	r = sbx_apply_steps(cfg, &p, err);
+	if (keep_fd && r >= 0)
+		*keep_fd = take_fd(&p.keep_fd);
 	sbx_prepared_close(&p);
 	return r < 0 ? r : 0;
 }

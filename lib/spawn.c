@@ -86,6 +86,23 @@ child_fail(struct child *c, const struct sbx_error *e, int code)
 	_exit(code);
 }
 
+/* Closes every descriptor from 3 up except a and b (either may be -1). */
+static void
+close_all_but(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+	unsigned from = 3;
+	int keep[2] = {lo, hi};
+	for (size_t i = 0; i < 2; i++) {
+		if (keep[i] < (int)from)
+			continue;
+		if ((unsigned)keep[i] > from)
+			close_range(from, (unsigned)keep[i] - 1, 0);
+		from = (unsigned)keep[i] + 1;
+	}
+	close_range(from, ~0U, 0);
+}
+
 __attribute__((noreturn)) static void
 run_init(struct child *c)
 {
@@ -126,7 +143,8 @@ run_init(struct child *c)
 	/* The child of clone(CLONE_NEWPID) is already pid 1 of the new namespace, so the proc
 	 * mounted below shows that namespace (with unshare(CLONE_NEWPID) only the next fork
 	 * would be, pid_namespaces(7)). */
-	if (sbx_setup_mounts(cfg, &e) < 0)
+	int keep = -1;
+	if (sbx_setup_mounts_keep(cfg, &e, &keep) < 0)
 		child_fail(c, &e, 125);
 	if (!(ns & SBX_NS_PID))
 		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -145,10 +163,9 @@ run_init(struct child *c)
 	}
 	close(c->errfd);
 	/* Nothing of the launcher stays open in the init, and the command (same uid, no
-	 * capabilities) may not ptrace it or open its /proc entries (PR_SET_DUMPABLE, prctl(2)). */
-	if (c->statusfd > 3)
-		close_range(3, (unsigned)c->statusfd - 1, 0);
-	close_range((unsigned)c->statusfd + 1, ~0U, 0);
+	 * capabilities) may not ptrace it or open its /proc entries (PR_SET_DUMPABLE, prctl(2)).
+	 * The init keeps only the status pipe and the mount kept for its exit (keep). */
+	close_all_but(c->statusfd, keep);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
 	/* The init: reap every zombie, forward the signals, exit with the command's status.
