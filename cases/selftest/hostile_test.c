@@ -260,9 +260,11 @@ ATF_TC_HEAD(safety_gates_hold_in_host_namespaces, tc)
 }
 ATF_TC_BODY(safety_gates_hold_in_host_namespaces, tc)
 {
+	/* umount-inside stays last: it is the probe's last verb when a case uses it */
 	static const char *const gated[] = {
-	    "mount-tmpfs",  "sethostname",       "kill-all",           "umount:/tmp",
-	    "remount-rw:/", "escape-fresh-proc", "escape-umount-root", NULL};
+	    "mount-tmpfs",       "sethostname",       "kill-all",           "umount:/tmp",
+	    "remount-rw:/",      "escape-fresh-proc", "escape-umount-root", "map-rewrite",
+	    "remount-ro-mounts", "mkfile:/tmp",       "umount-inside",      NULL};
 	struct sp_config c;
 	static struct sp_run r;
 	struct sp_opts o = {.canaries = SP_CANARY_FILE | SP_CANARY_PID};
