@@ -94,6 +94,10 @@ ABSENT_CASE(no_session_bus, "no-session-bus-address", "DBUS_SESSION_BUS_ADDRESS"
 	    "unix:path=/nonexistent/sandproof-bus", "it points at the user's session bus")
 ABSENT_CASE(no_ssh_agent, "no-ssh-auth-sock", "SSH_AUTH_SOCK", "/nonexistent/sandproof-agent",
 	    "it points at the user's SSH agent")
+ABSENT_CASE(no_xdg_runtime_dir, "no-xdg-runtime-dir", "XDG_RUNTIME_DIR", "/tmp",
+	    "it points at the user's runtime directory of sockets: session bus, display, sound")
+ABSENT_CASE(no_display, "no-display", "DISPLAY", ":99",
+	    "it points at an X server, which lets any client read and inject keystrokes")
 
 SP_CASE(home_is_not_the_callers, "env.home-not-callers", NULL,
 	"HOME inside the sandbox is not the launcher's home directory, so programs do not go "
@@ -115,6 +119,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, no_ld_audit);
 	ATF_TP_ADD_TC(tp, no_session_bus);
 	ATF_TP_ADD_TC(tp, no_ssh_agent);
+	ATF_TP_ADD_TC(tp, no_xdg_runtime_dir);
+	ATF_TP_ADD_TC(tp, no_display);
 	ATF_TP_ADD_TC(tp, home_is_not_the_callers);
 	return atf_no_error();
 }
