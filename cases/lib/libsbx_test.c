@@ -18,7 +18,7 @@ static struct lt_out O;
 	ATF_TC_HEAD(name, tc)                                                                      \
 	{                                                                                          \
 		atf_tc_set_md_var(tc, "descr", text);                                              \
-		atf_tc_set_md_var(tc, "X-property", #name);                                        \
+		atf_tc_set_md_var(tc, "timeout", "60");                                            \
 	}                                                                                          \
 	ATF_TC_BODY(name, tc)
 
@@ -92,6 +92,7 @@ enter_and_show_ids(void *arg)
 
 CASE(enter_namespaces_maps_caller_to_root, "sbx_enter_namespaces maps the caller to 0, one id")
 {
+	lt_require(tc, LT_NS_USER | LT_NS_UTS);
 	char want[64];
 	lt_child("enter namespaces", enter_and_show_ids, NULL, &O);
 	snprintf(want, sizeof(want), "0 %u 1", (unsigned)getuid());
@@ -103,12 +104,14 @@ CASE(enter_namespaces_maps_caller_to_root, "sbx_enter_namespaces maps the caller
 
 CASE(enter_namespaces_denies_setgroups, "sbx_enter_namespaces writes deny to setgroups")
 {
+	lt_require(tc, LT_NS_USER | LT_NS_UTS);
 	lt_child("enter namespaces", enter_and_show_ids, NULL, &O);
 	ATF_CHECK_STREQ(LT_KV(O.out, "setgroups"), "deny");
 }
 
 CASE(enter_namespaces_creates_only_those_asked, "user+uts asked: uts is new, net is shared")
 {
+	lt_require(tc, LT_NS_USER | LT_NS_UTS);
 	lt_child("enter namespaces", enter_and_show_ids, NULL, &O);
 	ATF_CHECK(strcmp(LT_KV(O.out, "ns.uts"), lt_own_ns("uts")) != 0);
 	ATF_CHECK_STREQ(LT_KV(O.out, "ns.net"), lt_own_ns("net"));
@@ -129,7 +132,7 @@ enter_forbidden(void *arg)
 
 CASE(enter_namespaces_names_the_sysctl, "a forbidden user namespace names max_user_namespaces")
 {
-	lt_require_userns();
+	lt_require(tc, LT_NS_USER);
 	lt_child("forbidden user namespace", enter_forbidden, NULL, &O);
 	ATF_CHECK_STREQ(LT_KV(O.out, "rc"), "-28");
 	ATF_CHECK_STREQ(LT_KV(O.out, "step"), "create namespaces");
@@ -203,6 +206,7 @@ tmpfs_child(void *arg)
 
 CASE(mount_tmpfs_gives_tmpfs_of_size_and_mode, "sbx_mount_tmpfs: tmpfs magic, size and mode")
 {
+	lt_require(tc, LT_NS_USER | LT_NS_MNT);
 	lt_child("tmpfs", tmpfs_child, NULL, &O);
 	ATF_CHECK_STREQ(LT_KV(O.out, "magic"), "0x1021994");
 	ATF_CHECK_STREQ(LT_KV(O.out, "bytes"), "1048576");
@@ -243,6 +247,7 @@ ro_bind_child(void *arg)
 
 CASE(bind_mount_ro_covers_submounts, "sbx_bind_mount RO: the bind and every submount are ro")
 {
+	lt_require(tc, LT_NS_USER | LT_NS_MNT);
 	lt_child("ro bind", ro_bind_child, NULL, &O);
 	ATF_CHECK_MSG(atoi(LT_KV(O.out, "total")) > 1, "no submounts were bound");
 	ATF_CHECK_STREQ(LT_KV(O.out, "writable_count"), "0");
@@ -276,6 +281,7 @@ pivot_child(void *arg)
 
 CASE(pivot_root_detaches_the_old_root, "sbx_pivot_root: one mount left, the old root is gone")
 {
+	lt_require(tc, LT_NS_USER | LT_NS_MNT);
 	lt_child("pivot_root", pivot_child, NULL, &O);
 	ATF_CHECK_STREQ(LT_KV(O.out, "rc"), "0");
 	ATF_CHECK_STREQ(LT_KV(O.out, "marker"), "1");
@@ -330,6 +336,7 @@ setup_mounts_child(void *arg)
 
 CASE(setup_mounts_builds_the_root, "sbx_setup_mounts: own /proc, fresh /tmp, dir, symlink, file")
 {
+	lt_require(tc, LT_NS_USER | LT_NS_MNT | LT_NS_PID);
 	lt_child("setup mounts", setup_mounts_child, NULL, &O);
 	ATF_CHECK_STREQ(LT_KV(O.out, "pid"), "1");
 	ATF_CHECK_STREQ(LT_KV(O.out, "proc_pids"), "1");
@@ -362,6 +369,7 @@ exec_child(void *arg)
 
 CASE(exec_drops_caps_sets_nnp_and_session, "sbx_exec: no caps, NoNewPrivs, a new session, env")
 {
+	lt_require(tc, LT_NS_USER);
 	snprintf(observe_path, sizeof(observe_path), "%s/observe", lt_srcdir(tc));
 	lt_child("exec", exec_child, NULL, &O);
 	ATF_CHECK_STREQ(LT_KV(O.out, "CapEff"), "0000000000000000");
@@ -432,6 +440,7 @@ spawn_child(void *arg)
 
 CASE(spawn_runs_the_command_under_an_init, "sbx_spawn: the command is pid 2, its parent pid 1")
 {
+	lt_require(tc, LT_NS_STRICT);
 	snprintf(observe_path, sizeof(observe_path), "%s/observe", lt_srcdir(tc));
 	lt_child("spawn", spawn_child, NULL, &O);
 	ATF_CHECK_STREQ(LT_KV(O.out, "status"), "0");
@@ -456,6 +465,7 @@ rlimit_child(void *arg)
 
 CASE(rlimits_are_applied, "sbx_config_set_rlimit: the command sees the limits")
 {
+	lt_require(tc, LT_NS_STRICT);
 	snprintf(observe_path, sizeof(observe_path), "%s/observe", lt_srcdir(tc));
 	lt_child("rlimit", rlimit_child, NULL, &O);
 	ATF_CHECK_STREQ(LT_KV(O.out, "rlimit_nofile"), "64/128");
@@ -463,6 +473,7 @@ CASE(rlimits_are_applied, "sbx_config_set_rlimit: the command sees the limits")
 
 CASE(log_callback_gets_one_line_per_step, "the log callback sees each step with its result")
 {
+	lt_require(tc, LT_NS_STRICT);
 	snprintf(observe_path, sizeof(observe_path), "%s/observe", lt_srcdir(tc));
 	lt_child("spawn", spawn_child, NULL, &O);
 	ATF_CHECK(strstr(O.err, "log: write setgroups deny: ok\n") != NULL);
@@ -491,6 +502,7 @@ spawn_fail_child(void *arg)
 
 CASE(spawn_reports_the_failing_step_and_path, "sbx_spawn: the child's error record arrives whole")
 {
+	lt_require(tc, LT_NS_STRICT);
 	lt_child("spawn", spawn_fail_child, NULL, &O);
 	ATF_CHECK_STREQ(LT_KV(O.out, "rc"), "-30"); /* EROFS */
 	ATF_CHECK_STREQ(LT_KV(O.out, "step"), "bind");
@@ -536,6 +548,7 @@ signal_child(void *arg)
 
 CASE(wait_forwards_sigterm, "sbx_wait forwards SIGTERM; the init exits with the status")
 {
+	lt_require(tc, LT_NS_STRICT);
 	lt_child("signals", signal_child, NULL, &O);
 	ATF_CHECK_STREQ_MSG(LT_KV(O.out, "status"), "42", "%s", lt_oneline(O.err));
 }

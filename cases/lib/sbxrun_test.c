@@ -20,9 +20,66 @@ static char host_mounts_before[1 << 16], host_mounts_after[1 << 16];
 	ATF_TC_HEAD(name, tc)                                                                      \
 	{                                                                                          \
 		atf_tc_set_md_var(tc, "descr", text);                                              \
-		atf_tc_set_md_var(tc, "X-property", #name);                                        \
+		atf_tc_set_md_var(tc, "timeout", "60");                                            \
 	}                                                                                          \
 	ATF_TC_BODY(name, tc)
+
+static const struct {
+	const char *name;
+	unsigned need;
+} ns_names[] = {
+    {"user", LT_NS_USER}, {"mount", LT_NS_MNT}, {"mnt", LT_NS_MNT}, {"pid", LT_NS_PID},
+    {"uts", LT_NS_UTS},   {"ipc", LT_NS_IPC},   {"net", LT_NS_NET}, {"cgroup", LT_NS_CGROUP},
+};
+
+static unsigned
+ns_need(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof(ns_names) / sizeof(ns_names[0]); i++)
+		if (strlen(ns_names[i].name) == len && strncmp(ns_names[i].name, name, len) == 0)
+			return ns_names[i].need;
+	return 0;
+}
+
+/*
+ * The namespaces sbx-run creates for these arguments: the strict profile's, less those kept
+ * with --share NS, --share-NS or switched off with --testing-disable=NSns, plus time with
+ * --unshare-time.  None when no command follows "--" (--help, --version).
+ */
+static unsigned
+needs_of(const char *const *args)
+{
+	unsigned need = LT_NS_STRICT;
+	for (size_t i = 0; args && args[i]; i++) {
+		const char *a = args[i];
+		if (strcmp(a, "--") == 0)
+			return need;
+		if (strcmp(a, "--share") == 0 && args[i + 1])
+			need &= ~ns_need(args[i + 1], strlen(args[i + 1]));
+		else if (strncmp(a, "--share=", 8) == 0 || strncmp(a, "--share-", 8) == 0)
+			need &= ~ns_need(a + 8, strlen(a + 8));
+		else if (strcmp(a, "--unshare-time") == 0)
+			need |= LT_NS_TIME;
+		else if (strncmp(a, "--testing-disable=", 18) == 0) {
+			for (const char *t = a + 18; *t;) {
+				size_t len = strcspn(t, ",");
+				if (len > 2 && strncmp(t + len - 2, "ns", 2) == 0)
+					need &= ~ns_need(t, len - 2);
+				t += len + (t[len] == ',');
+			}
+		}
+	}
+	return 0;
+}
+
+/* Cases that create namespaces without a user namespace need CAP_SYS_ADMIN where they run:
+ * root, in the initial user namespace or in one of its own. */
+static void
+require_root(const atf_tc_t *tc, const char *why)
+{
+	if (geteuid() != 0)
+		sp_skip_environment(tc, "root-unavailable", "uid %u: %s", (unsigned)geteuid(), why);
+}
 
 /* sbx-run OPTS --ro-bind SRCDIR /sbt -- /sbt/observe ARGS; fails unless it exits 0. */
 static const char *
@@ -30,7 +87,16 @@ observe(const atf_tc_t *tc, const char *const *opts, const char *const *args)
 {
 	char *argv[96];
 	size_t n = 0;
-	lt_require_userns();
+	const char *const none[] = {NULL};
+	const char *const *o = opts ? opts : none;
+	/* observe() always runs a command: the needs of OPTS followed by "--". */
+	const char *with_cmd[84];
+	size_t k = 0;
+	for (; o[k] && k < 82; k++)
+		with_cmd[k] = o[k];
+	with_cmd[k++] = "--";
+	with_cmd[k] = NULL;
+	lt_require(tc, needs_of(with_cmd));
 	argv[n++] = LT_UNCONST(lt_sbx_run(tc));
 	for (size_t i = 0; opts && opts[i] && n < 80; i++)
 		argv[n++] = LT_UNCONST(opts[i]);
@@ -56,6 +122,7 @@ run(const atf_tc_t *tc, const char *const *args)
 {
 	char *argv[64];
 	size_t n = 0;
+	lt_require(tc, needs_of(args));
 	argv[n++] = LT_UNCONST(lt_sbx_run(tc));
 	for (size_t i = 0; args[i] && n < 63; i++)
 		argv[n++] = LT_UNCONST(args[i]);
@@ -130,7 +197,6 @@ CASE(proc_sys_is_read_only, "/proc/sys and the other host-wide proc knobs are re
 
 CASE(init_is_not_inspectable, "the init holds no inherited fd and is not dumpable")
 {
-	lt_require_userns();
 	/* The init's own descriptors (stdio, the status pipe, what libsbx keeps until it exits)
 	 * with and without one the caller leaks: the counts must be equal. */
 	ATF_REQUIRE_EQ(RUN(tc, "--", "/bin/sh", "-c", "ls /proc/1/fd | wc -l"), 0);
@@ -216,7 +282,8 @@ CASE(session_keyring_is_new, "the command's session keyring is not the caller's"
 {
 	long own = own_session_keyring();
 	if (own < 0)
-		atf_tc_skip("no session keyring here: %s", strerror(errno));
+		sp_skip_environment(tc, "keyring-unavailable", "no session keyring here: %s",
+				    strerror(errno));
 	ATF_CHECK(atol(LT_KV(OBS0(tc), "session_keyring")) != own);
 }
 
@@ -224,7 +291,8 @@ CASE(testing_disable_keyring_keeps_it, "--testing-disable=keyring: the caller's 
 {
 	long own = own_session_keyring();
 	if (own < 0)
-		atf_tc_skip("no session keyring here: %s", strerror(errno));
+		sp_skip_environment(tc, "keyring-unavailable", "no session keyring here: %s",
+				    strerror(errno));
 	ATF_CHECK_EQ(atol(LT_KV(OBS(tc, "--testing-disable=keyring"), "session_keyring")), own);
 }
 
@@ -282,33 +350,28 @@ CASE(host_mount_table_is_unchanged, "the host's mountinfo is the same before and
 
 CASE(exit_status_is_the_commands, "sbx-run exits with the command's status")
 {
-	lt_require_userns();
 	ATF_CHECK_EQ(RUN(tc, "--", "/bin/sh", "-c", "exit 3"), 3);
 }
 
 CASE(signal_death_is_128_plus_n, "a command killed by signal N gives 128+N")
 {
-	lt_require_userns();
 	ATF_CHECK_EQ(RUN(tc, "--", "/bin/sh", "-c", "kill -9 $$"), 137);
 }
 
 CASE(missing_command_exits_127, "a command that is not found gives 127 and one line")
 {
-	lt_require_userns();
 	ATF_CHECK_EQ(RUN(tc, "--", "no-such-command-sbx"), 127);
 	ATF_CHECK(strstr(O.err, "sbx-run: exec 'no-such-command-sbx': No such file") == O.err);
 }
 
 CASE(non_executable_exits_126, "a command that cannot be executed gives 126")
 {
-	lt_require_userns();
 	ATF_CHECK_EQ(RUN(tc, "--", "/etc/passwd"), 126);
 	ATF_CHECK(strstr(O.err, "sbx-run: exec '/etc/passwd': Permission denied") == O.err);
 }
 
 CASE(init_reaps_orphans, "orphans re-parented to the init are reaped: no zombie remains")
 {
-	lt_require_userns();
 	ATF_CHECK_EQ(RUN(tc, "--", "/bin/sh", "-c",
 			 "/bin/sh -c '/bin/sleep 0.1 &'; /bin/sleep 0.5; "
 			 "grep -l '^State:.*Z' /proc/[0-9]*/status | wc -l"),
@@ -320,6 +383,7 @@ static pid_t
 start_bg(const atf_tc_t *tc, const char *const *args, int *outfd)
 {
 	int p[2];
+	lt_require(tc, needs_of(args));
 	ATF_REQUIRE(pipe2(p, O_CLOEXEC) == 0);
 	char *argv[32];
 	size_t n = 0;
@@ -357,7 +421,6 @@ CASE(sigterm_is_forwarded, "SIGTERM to sbx-run reaches the command through the i
 {
 	int fd, st;
 	char line[64];
-	lt_require_userns();
 	pid_t pid = start_bg(tc,
 			     (const char *const[]){"--", "/bin/sh", "-c",
 						   "trap 'exit 42' TERM; echo ready; "
@@ -441,7 +504,6 @@ sandbox_survives_launcher(const atf_tc_t *tc, const char *opt)
 
 CASE(sandbox_dies_with_launcher, "when sbx-run is killed, the init and the command die")
 {
-	lt_require_userns();
 	ATF_CHECK(!sandbox_survives_launcher(tc, NULL));
 }
 
@@ -502,7 +564,6 @@ CASE(dev_bind_keeps_devices, "--dev-bind leaves device nodes usable, --bind make
 
 CASE(tmpfs_has_the_given_size, "--tmpfs DST:SIZE mounts a tmpfs of that size")
 {
-	lt_require_userns();
 	ATF_REQUIRE_EQ(RUN(tc, "--tmpfs", "/scratch:1m", "--", "/bin/sh", "-c",
 			   "stat -f -c '%t %b %S' /scratch"),
 		       0);
@@ -547,8 +608,6 @@ CASE(share_pid_shows_host_pids, "--share-pid keeps the caller's pid namespace")
 
 CASE(unshare_time_creates_time_ns, "--unshare-time gives a new time namespace")
 {
-	if (access("/proc/self/ns/time", F_OK) != 0)
-		atf_tc_skip("the kernel lacks time namespaces (no /proc/self/ns/time)");
 	const char *out = OBS(tc, "--unshare-time");
 	ATF_CHECK(strcmp(LT_KV(out, "ns.time"), lt_own_ns("time")) != 0);
 }
@@ -603,7 +662,6 @@ CASE(dir_symlink_mqueue_are_created, "--dir, --symlink and --mqueue create what 
 CASE(share_mount_skips_every_mount, "--share mount keeps the caller's mounts and adds none")
 {
 	char observe_path[2 * PATH_MAX];
-	lt_require_userns();
 	snprintf(observe_path, sizeof(observe_path), "%s/observe", lt_srcdir(tc));
 	lt_read_file("/proc/self/mountinfo", host_mounts_before, sizeof(host_mounts_before));
 	ATF_REQUIRE_EQ_MSG(RUN(tc, "--share", "mount", "--", observe_path), 0, "%s",
@@ -615,7 +673,7 @@ CASE(share_mount_skips_every_mount, "--share mount keeps the caller's mounts and
 
 CASE(share_user_keeps_host_ids, "--share user (root only): no map, ids are the caller's")
 {
-	lt_require_root("other namespaces without a user namespace need CAP_SYS_ADMIN");
+	require_root(tc, "other namespaces without a user namespace need CAP_SYS_ADMIN");
 	const char *out = OBS(tc, "--share", "user");
 	ATF_CHECK_STREQ(LT_KV(out, "ns.user"), lt_own_ns("user"));
 	ATF_CHECK_STREQ(LT_KV(out, "CapEff"), "0000000000000000");
@@ -745,7 +803,7 @@ CASE(bad_unknown_testing_feature, "an unknown --testing-disable feature is refus
 
 CASE(bad_userns_cannot_be_created, "a user namespace that cannot be created names the sysctl")
 {
-	lt_require_userns();
+	lt_require(tc, LT_NS_USER);
 	char *argv[] = {LT_UNCONST(lt_sbx_run(tc)), LT_UNCONST("--"), LT_UNCONST("/bin/true"),
 			NULL};
 	lt_read_file("/proc/self/mountinfo", host_mounts_before, sizeof(host_mounts_before));
@@ -772,8 +830,7 @@ CASE(bad_rootfs_without_mount_ns, "--rootfs with the caller's mount namespace is
 
 CASE(bad_not_root_without_userns, "without a user namespace, an unprivileged caller is told why")
 {
-	if (geteuid() == 0)
-		atf_tc_skip("needs an unprivileged user: root may create namespaces");
+	sp_require_feature(tc, SP_FEAT_UNPRIVILEGED);
 	BAD(tc, "sbx-run: create namespaces", "--testing-disable=userns", "--", "/bin/true");
 	ATF_CHECK(strstr(O.err, "(not root") != NULL);
 }
@@ -863,7 +920,6 @@ CASE(testing_disable_dev_shows_host_dev, "--testing-disable=dev: /dev is the hos
 CASE(testing_disable_mntns_shows_host_root, "--testing-disable=mntns: the host's files show")
 {
 	char observe_path[2 * PATH_MAX];
-	lt_require_userns();
 	snprintf(observe_path, sizeof(observe_path), "%s/observe", lt_srcdir(tc));
 	ATF_REQUIRE_EQ(RUN(tc, "--testing-disable=mntns", "--", observe_path), 0);
 	ATF_CHECK_STREQ(LT_KV(O.out, "ns.mnt"), lt_own_ns("mnt"));
@@ -876,21 +932,39 @@ CASE(testing_disable_pivot_root_keeps_old_root, "--testing-disable=pivot-root: o
 		  strstr(out, "mount=/ ") != NULL);
 }
 
-CASE(testing_disable_userns_keeps_host_ids, "--testing-disable=userns: no uid map (root only)")
+CASE(testing_disable_userns_keeps_host_ids, "--testing-disable=userns: the caller's uid map (root)")
 {
-	lt_require_root("other namespaces without a user namespace need CAP_SYS_ADMIN");
-	expect_field(OBS(tc, "--testing-disable=userns"), "uid_map", "0 0 4294967295");
+	require_root(tc, "other namespaces without a user namespace need CAP_SYS_ADMIN");
+	/* The caller's own user namespace: its map (the identity map in the initial namespace,
+	 * the row's map in the restricted matrix), first line, columns squeezed as observe does. */
+	char own[4096], want[4096];
+	size_t n = 0;
+	bool space = false;
+	lt_read_file("/proc/self/uid_map", own, sizeof(own));
+	for (const char *c = own; *c && *c != '\n' && n + 2 < sizeof(want); c++) {
+		if (*c == ' ' || *c == '\t') {
+			space = n > 0;
+			continue;
+		}
+		if (space)
+			want[n++] = ' ';
+		space = false;
+		want[n++] = *c;
+	}
+	want[n] = '\0';
+	const char *out = OBS(tc, "--testing-disable=userns");
+	expect_field(out, "uid_map", want);
+	ATF_CHECK_STREQ(LT_KV(out, "ns.user"), lt_own_ns("user"));
 }
 
 CASE(testing_disable_setgroups_deny_allows, "--testing-disable=setgroups-deny: allow (root only)")
 {
-	lt_require_root("only a privileged parent may write gid_map with setgroups allowed");
+	require_root(tc, "only a privileged parent may write gid_map with setgroups allowed");
 	expect_field(OBS(tc, "--testing-disable=setgroups-deny"), "setgroups", "allow");
 }
 
 CASE(testing_disable_die_with_parent_survives, "--testing-disable=die-with-parent: it survives")
 {
-	lt_require_userns();
 	ATF_CHECK(sandbox_survives_launcher(tc, "--testing-disable=die-with-parent"));
 }
 
