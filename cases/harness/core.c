@@ -634,6 +634,7 @@ sp_describe(const struct sp_config *c, struct sp_description *d, char *err, size
 	    {"modes", offsetof(struct sp_description, modes), sizeof d->modes},
 	    {"claims", offsetof(struct sp_description, claims), sizeof d->claims},
 	    {"exposes", offsetof(struct sp_description, exposes), sizeof d->exposes},
+	    {"caps-keep", offsetof(struct sp_description, caps_keep), sizeof d->caps_keep},
 	};
 	unsigned lineno = 0;
 	bool have_name = false, have_claims = false;

@@ -66,6 +66,7 @@ struct sp_description {
 	char modes[64];
 	char claims[512];
 	char exposes[1024];
+	char caps_keep[512]; /* capabilities the sandbox keeps on purpose (names), or "" */
 };
 
 struct sp_run;
