@@ -67,6 +67,8 @@ const struct sp_verb sp_verbs[] = {
     {"vmread-canary", false, sp_verb_vmread_canary, "process_vm_readv the canary process"},
     {"syscall", true, sp_verb_syscall,
      "call NAME with bad arguments (keyctl bpf fsopen tiocsti-high ...), report errno"},
+    {"syscall-i386", true, sp_verb_syscall_i386,
+     "the same through the i386 ABI (int 0x80; keyctl unshare mount), in a child"},
     {"mknod", false, sp_verb_mknod, "mknod a char device in the probe's scratch directory"},
     {"read", true, sp_verb_read, "content of the small file PATH"},
     {"readdir", true, sp_verb_readdir, "entries of the directory PATH"},

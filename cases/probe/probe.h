@@ -131,6 +131,7 @@ int sp_verb_try_unshare(const struct sp_verb_call *v); /* surface.c */
 int sp_verb_ptrace_canary(const struct sp_verb_call *v);
 int sp_verb_vmread_canary(const struct sp_verb_call *v);
 int sp_verb_syscall(const struct sp_verb_call *v);
+int sp_verb_syscall_i386(const struct sp_verb_call *v);
 int sp_verb_mknod(const struct sp_verb_call *v);
 int sp_verb_read(const struct sp_verb_call *v);
 int sp_verb_readdir(const struct sp_verb_call *v);

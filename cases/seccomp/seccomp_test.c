@@ -126,6 +126,37 @@ REFUSED_CASE(refuses_clone3, "clone3", NULL,
 REFUSED_CASE(refuses_io_uring_setup, "io_uring_setup", NULL,
 	     "io_uring runs system calls no seccomp filter sees, and is a large kernel surface")
 
+/* Through the i386 ABI a refusal may also be the filter killing the caller (SIGSYS). */
+static void
+check_i386_refused(const struct sp_run *r, const char *name)
+{
+	char key[96], b[512];
+	snprintf(key, sizeof key, "syscall-i386:%s.errno", name);
+	const char *e = sp_get(r, key);
+	ATF_CHECK_MSG(
+	    e && (strcmp(e, "EPERM") == 0 || strcmp(e, "ENOSYS") == 0 || strcmp(e, "killed") == 0),
+	    "%s through int 0x80 (i386 ABI) with bad arguments gave %s: the kernel reached "
+	    "it",
+	    name, sp_show(r, key, b, sizeof b));
+}
+
+SP_CASE(i386_abi_covered, "seccomp.i386-abi-covered", NULL,
+	"The filter covers the i386 system call ABI too, which an x86_64 process reaches with "
+	"int 0x80 and other numbers: keyctl, unshare and mount made that way are refused (EPERM, "
+	"ENOSYS or SIGSYS)")
+{
+	const struct sp_run *r =
+	    sp_probe(tc, 0, "syscall-i386:keyctl", "syscall-i386:unshare", "syscall-i386:mount");
+	if (sp_get(r, "syscall-i386:keyctl.cannot") != NULL ||
+	    sp_is(r, "syscall-i386:keyctl.signal", "SIGSEGV"))
+		sp_skip_environment(tc, "no-i386-abi",
+				    "int 0x80 is not a system call here (not x86_64, or a kernel "
+				    "without IA32 emulation)");
+	check_i386_refused(r, "keyctl");
+	check_i386_refused(r, "unshare");
+	check_i386_refused(r, "mount");
+}
+
 SP_CASE(refuses_tiocsti_high_bits, "seccomp.refuses-tiocsti-high-bits", "CVE-2019-10063",
 	"The filter refuses the TIOCSTI ioctl also with bits set above the low 32 of the "
 	"request, which the kernel ignores: a filter comparing all 64 bits lets it through")
@@ -162,5 +193,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, refuses_clone3);
 	ATF_TP_ADD_TC(tp, refuses_io_uring_setup);
 	ATF_TP_ADD_TC(tp, refuses_tiocsti_high_bits);
+	ATF_TP_ADD_TC(tp, i386_abi_covered);
 	return atf_no_error();
 }
