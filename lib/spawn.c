@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * sbx_spawn: one clone() with every namespace; the child becomes the sandbox's init (pid 1 of the
+ * sbx_spawn: one clone() with every namespace (the network namespace made aside, see
+ * net_helper); the child becomes the sandbox's init (pid 1 of the
  * new pid namespace), sets up the sandbox and forks once more for the command.  Errors travel
  * back as a struct sbx_error over a close-on-exec pipe: 0 bytes read means the command was
  * executed (the pipe closed on execve), as libcap's cap_launch reports exec failures.
