@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,34 +161,80 @@ copy_probe(const char *from, const char *dir)
 	return rc;
 }
 
+/* security.capability, version 2: every capability permitted, no effective bit (an execve that
+ * cannot grant them all then still succeeds: capabilities(7), "safety checking for
+ * capability-dumb binaries"). */
+static const struct {
+	uint32_t magic_etc;
+	struct {
+		uint32_t permitted, inheritable;
+	} data[2];
+} all_caps = {0x02000000u /* VFS_CAP_REVISION_2 */, {{0xffffffffu, 0}, {0xffffffffu, 0}}};
+
+static bool
+write_proc_self(const char *file, const char *text)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/%s", file);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	return close(fd) == 0 && ok;
+}
+
 /*
- * PROBEDIR/setuid/sp-probe, set-user-ID root, and PROBEDIR/fcaps/sp-probe with a version 2
- * security.capability granting every capability as permitted (no effective bit, so an execve that
- * cannot grant them all still succeeds: capabilities(7), "safety checking for capability-dumb
- * binaries").  Root only: a user can make neither.
+ * As a user: the file capability is set from a user namespace of the caller's own, where the
+ * caller is root, so the kernel stores a version 3 xattr whose root is the caller's uid, honoured
+ * only in the namespaces that uid owns (capabilities(7), "Namespaced file capabilities").  In a
+ * forked child; when it fails the copy is removed, the probe says it is missing and the case
+ * skips.
+ */
+static void
+set_fcaps_as_user(const char *f)
+{
+	char uid_map[64], gid_map[64];
+	snprintf(uid_map, sizeof uid_map, "0 %u 1", (unsigned)geteuid());
+	snprintf(gid_map, sizeof gid_map, "0 %u 1", (unsigned)getegid());
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUSER) == 0 && write_proc_self("setgroups", "deny") &&
+			      write_proc_self("uid_map", uid_map) &&
+			      write_proc_self("gid_map", gid_map) &&
+			      setxattr(f, "security.capability", &all_caps, sizeof all_caps, 0) == 0
+			  ? 0
+			  : 1);
+	int st = 1;
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (pid < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		unlink(f);
+}
+
+/*
+ * PROBEDIR/fcaps/sp-probe with every capability permitted by security.capability, and as root
+ * PROBEDIR/setuid/sp-probe, set-user-ID root (a user cannot make one).
  */
 static int
 make_privileged_copies(const char *from, const char *probedir)
 {
 	char d[PATH_MAX], f[PATH_MAX + 16];
 	int rc = 0;
+	snprintf(d, sizeof d, "%s/fcaps", probedir);
+	if (mkdir(d, 0755) != 0 || (rc = copy_probe(from, d)) != 0)
+		return rc ? rc : -errno;
+	snprintf(f, sizeof f, "%s/sp-probe", d);
+	if (geteuid() != 0) {
+		set_fcaps_as_user(f);
+		return 0;
+	}
+	if (setxattr(f, "security.capability", &all_caps, sizeof all_caps, 0) != 0)
+		return -errno;
 	snprintf(d, sizeof d, "%s/setuid", probedir);
 	if (mkdir(d, 0755) != 0 || (rc = copy_probe(from, d)) != 0)
 		return rc ? rc : -errno;
 	snprintf(f, sizeof f, "%s/sp-probe", d);
 	if (chown(f, 0, 0) != 0 || chmod(f, 04755) != 0)
-		return -errno;
-	snprintf(d, sizeof d, "%s/fcaps", probedir);
-	if (mkdir(d, 0755) != 0 || (rc = copy_probe(from, d)) != 0)
-		return rc ? rc : -errno;
-	snprintf(f, sizeof f, "%s/sp-probe", d);
-	struct {
-		uint32_t magic_etc;
-		struct {
-			uint32_t permitted, inheritable;
-		} data[2];
-	} caps = {0x02000000u /* VFS_CAP_REVISION_2 */, {{0xffffffffu, 0}, {0xffffffffu, 0}}};
-	if (setxattr(f, "security.capability", &caps, sizeof caps, 0) != 0)
 		return -errno;
 	return 0;
 }
@@ -401,7 +448,7 @@ sp_run(const struct sp_config *c, const struct sp_opts *o, struct sp_run *r)
 	int rc = mkrundir(c->rundir_base[0] ? c->rundir_base : "/var/tmp", r);
 	if (rc == 0)
 		rc = copy_probe(c->probe, r->probedir);
-	if (rc == 0 && o->privileged_copies && geteuid() == 0)
+	if (rc == 0 && o->privileged_copies)
 		rc = make_privileged_copies(c->probe, r->probedir);
 	if (rc != 0) {
 		snprintf(r->reason, sizeof r->reason,

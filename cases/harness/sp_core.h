@@ -88,10 +88,10 @@ struct sp_opts {
 	 * what the terminal echoed, so input pushed with TIOCSTI shows (CVE-2017-5226).  Hold ends
 	 * when the harness closes the master. */
 	bool stdin_tty;
-	/* As root: also PROBEDIR/setuid/sp-probe (root-owned, mode 4755) and
-	 * PROBEDIR/fcaps/sp-probe (every capability permitted by security.capability), for the
-	 * probe's `exec-privs`.  Such a copy runs only its `privs` report when started with
-	 * privileges.  Ignored as a user. */
+	/* Also PROBEDIR/fcaps/sp-probe (every capability permitted by security.capability; as a
+	 * user set from a user namespace of its own, so rooted at the user's uid) and, as root,
+	 * PROBEDIR/setuid/sp-probe (root-owned, mode 4755), for the probe's `exec-privs`.  Such a
+	 * copy runs only its `privs` report when started with privileges. */
 	bool privileged_copies;
 };
 
