@@ -111,6 +111,37 @@ SP_CASE(home_is_not_the_callers, "env.home-not-callers", NULL,
 		      sp_show(r, "getenv:HOME.value", b, sizeof b));
 }
 
+/* Every entry of the PATH list VALUE is an absolute directory (none empty, none relative). */
+static bool
+path_is_absolute_list(const char *value)
+{
+	for (const char *p = value; p;) {
+		if (*p != '/')
+			return false;
+		p = strchr(p, ':');
+		p = p ? p + 1 : NULL;
+	}
+	return true;
+}
+
+SP_CASE(path_is_sane, "env.path-sane", NULL,
+	"PATH inside the sandbox, where set, lists absolute directories only: no empty or "
+	"relative entry of the launcher's (such as '.') makes programs run files from their "
+	"working directory")
+{
+	char path[8192];
+	snprintf(path, sizeof path, "%s:.:sandproof-relative",
+		 getenv("PATH") ? getenv("PATH") : "");
+	ATF_REQUIRE(setenv("PATH", path, 1) == 0);
+	if (strcmp(sp_adapter(tc)->name, "ref") == 0)
+		atf_tc_expect_fail(
+		    "ref gap: sbx-run passes the caller's PATH on unchanged, relative "
+		    "entries included (sbx-run(1): PATH and TERM from the caller)");
+	const struct sp_run *r = sp_probe(tc, 0, "getenv:PATH");
+	const char *v = sp_get(r, "getenv:PATH.value");
+	ATF_CHECK_MSG(v == NULL || path_is_absolute_list(v), "PATH inside is '%s'", v);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, canary_variable_unreached);
@@ -122,5 +153,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, no_xdg_runtime_dir);
 	ATF_TP_ADD_TC(tp, no_display);
 	ATF_TP_ADD_TC(tp, home_is_not_the_callers);
+	ATF_TP_ADD_TC(tp, path_is_sane);
 	return atf_no_error();
 }
