@@ -48,8 +48,10 @@ dbs+=("$db")
 
 # ---- run 2: as root, again as an unprivileged user --------------------------------------
 if [ "$(id -u)" = 0 ]; then
+	# A system user without a password; its shell is /bin/sh, not nologin, because firejail
+	# runs the sandboxed command through the user's shell.
 	if ! id -u "$CHECK_USER" >/dev/null 2>&1; then
-		useradd --system --no-create-home --shell /usr/sbin/nologin "$CHECK_USER" ||
+		useradd --system --no-create-home --shell /bin/sh "$CHECK_USER" ||
 			{ echo "sandproof: cannot create user '$CHECK_USER'" >&2; exit 2; }
 		echo "sandproof: created system user '$CHECK_USER' for the unprivileged run" >&2
 	fi
