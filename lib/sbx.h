@@ -211,10 +211,8 @@ struct sbx_proc {
 };
 
 /*
- * Runs argv in the sandbox: one clone() with every namespace (the network namespace, the slow
- * one to create, is made meanwhile by a short-lived helper forked from the caller and joined by
- * the child before the command starts), the child writes its own id maps, builds the mounts,
- * then forks once more: that process runs the command (sbx_exec) while the
+ * Runs argv in the sandbox: one clone() with every namespace, the child writes its own id maps,
+ * builds the mounts, then forks once more: that process runs the command (sbx_exec) while the
  * first stays as init (pid 1): it reaps zombies, forwards SIGTERM SIGINT SIGHUP SIGQUIT SIGUSR1
  * SIGUSR2 to the command and exits with its status.  Returns 0 once the command was executed, or
  * -errno with *err naming the failing step (reported by the child over a close-on-exec pipe).

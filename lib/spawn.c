@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * sbx_spawn: one clone() with every namespace (the network namespace made aside, see
- * net_helper); the child becomes the sandbox's init (pid 1 of the
+ * sbx_spawn: one clone() with every namespace; the child becomes the sandbox's init (pid 1 of the
  * new pid namespace), sets up the sandbox and forks once more for the command.  Errors travel
  * back as a struct sbx_error over a close-on-exec pipe: 0 bytes read means the command was
  * executed (the pipe closed on execve), as libcap's cap_launch reports exec failures.
@@ -16,7 +15,6 @@
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -50,7 +48,6 @@ struct child {
 	int statusfd; /* write end of the status pipe */
 	int syncfd;   /* read end: the parent has written the id maps; -1 if the child does */
 	int parentfd; /* pidfd of the launcher, for die-with-parent; -1 */
-	int netsock;  /* the network namespace arrives here (see net_helper); -1: in clone() */
 	uid_t uid;
 	gid_t gid;
 	const sigset_t *saved;
@@ -87,86 +84,6 @@ child_fail(struct child *c, const struct sbx_error *e, int code)
 {
 	send_error(c->errfd, e);
 	_exit(code);
-}
-
-/*
- * A new network namespace is by far the most expensive one to create (setup_net() registers the
- * loopback device and the sysctl tables of every protocol: about 0.4 ms here, as much as all the
- * mount steps together), and clone() would create it before the child even starts.  So the
- * launcher forks a helper that joins the sandbox's user namespace and creates it there, while
- * the init builds the mounts on the other CPU; the namespace, owned by the sandbox's user
- * namespace as if clone() had made it, comes back over a socket (SCM_RIGHTS, unix(7)).
- */
-__attribute__((noreturn)) static void
-net_helper(int pidfd, int sock)
-{
-	/* setns(2) with a pidfd (Linux 5.8): the launcher's euid owns the user namespace, which
-	 * gives the helper CAP_SYS_ADMIN in it (user_namespaces(7)). */
-	if (setns(pidfd, CLONE_NEWUSER) < 0 || unshare(CLONE_NEWNET) < 0)
-		_exit(1);
-	int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		_exit(1);
-	char byte = 0;
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} ctl = {0};
-	struct msghdr msg = {
-	    .msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = ctl.buf,
-	    .msg_controllen = sizeof(ctl.buf),
-	};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	_exit(sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : 1);
-}
-
-/* In the init: join the helper's network namespace, or, when the helper could not make one
- * (nothing arrives), create it here, so that any refusal is reported like clone()'s. */
-static int
-join_net(struct child *c, struct sbx_error *e)
-{
-	if (c->netsock < 0)
-		return 0;
-	char byte;
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	struct msghdr msg = {
-	    .msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = ctl.buf,
-	    .msg_controllen = sizeof(ctl.buf),
-	};
-	ssize_t n;
-	do
-		n = recvmsg(c->netsock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	cleanup_close(&c->netsock);
-	c->netsock = -1;
-	struct cmsghdr *cm = n == 1 ? CMSG_FIRSTHDR(&msg) : NULL;
-	int fd = -1;
-	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
-	    cm->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	if (fd >= 0) {
-		int r = setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
-		close(fd);
-		sbx_log(c->cfg, r, "join network namespace", "%s", "");
-		if (r < 0)
-			return sbx_fail(e, -r, "join network namespace", "", NULL);
-		return 0;
-	}
-	int r = unshare(CLONE_NEWNET) < 0 ? sbx_ns_fail(e, errno, SBX_NS_NET) : 0;
-	return sbx_log(c->cfg, r, "unshare", "%#lx", sbx_clone_flags(SBX_NS_NET));
 }
 
 /* Closes every descriptor from 3 up except a and b (either may be -1). */
@@ -228,8 +145,6 @@ run_init(struct child *c)
 	 * would be, pid_namespaces(7)). */
 	int keep = -1;
 	if (sbx_setup_mounts_keep(cfg, &e, &keep) < 0)
-		child_fail(c, &e, 125);
-	if (join_net(c, &e) < 0)
 		child_fail(c, &e, 125);
 	if (!(ns & SBX_NS_PID))
 		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -349,15 +264,6 @@ sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *pro
 		close(statp[1]);
 		return r;
 	}
-	/* The network namespace is made beside the init (net_helper), except with a sysfs step
-	 * (a fresh sysfs needs the sandbox's network namespace when it is made, before the
-	 * pivot) or when the parent writes the maps. */
-	bool net_aside = (ns & SBX_NS_USER) && (ns & SBX_NS_NET) && !parent_maps;
-	for (size_t i = 0; i < cfg->nsteps && net_aside; i++)
-		net_aside = cfg->steps[i].kind != SBX_STEP_SYSFS;
-	int netsv[2] = {-1, -1};
-	if (net_aside && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, netsv) < 0)
-		net_aside = false;
 	int parentfd = die_with_parent(cfg) ? (int)syscall(SYS_pidfd_open, getpid(), 0) : -1;
 	/* Testing only: a directory fd of the host's root, deliberately inheritable. */
 	int leakfd = (cfg->testing & SBX_TESTING_CLOSE_FDS)
@@ -370,24 +276,20 @@ sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *pro
 
 	int pidfd = -1;
 	struct sbx_clone_args ca = {
-	    .flags = sbx_clone_flags(net_aside ? ns & ~(unsigned)SBX_NS_NET : ns) | CLONE_PIDFD,
+	    .flags = sbx_clone_flags(ns) | CLONE_PIDFD,
 	    .pidfd = (uint64_t)(uintptr_t)&pidfd,
 	    .exit_signal = SIGCHLD,
 	};
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
 	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
-	if (pid < 0 && errno == ENOSYS && !(ns & SBX_NS_TIME)) {
-		/* No clone3, so no pidfd for the helper: the network namespace comes with clone. */
-		net_aside = false;
+	if (pid < 0 && errno == ENOSYS && !(ns & SBX_NS_TIME))
 		pid = (pid_t)syscall(SYS_clone, (unsigned long)sbx_clone_flags(ns) | SIGCHLD, 0, 0,
 				     0, 0);
-	}
 	if (pid == 0) {
 		close(errp[0]);
 		close(statp[0]);
 		cleanup_close(&syncp[1]);
-		cleanup_close(&netsv[1]);
 		struct child c = {
 		    .cfg = cfg,
 		    .argv = argv,
@@ -395,7 +297,6 @@ sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *pro
 		    .statusfd = statp[1],
 		    .syncfd = syncp[0],
 		    .parentfd = parentfd,
-		    .netsock = net_aside ? netsv[0] : -1,
 		    .uid = uid,
 		    .gid = gid,
 		    .saved = &proc->saved,
@@ -408,15 +309,6 @@ sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *pro
 	cleanup_close(&syncp[0]);
 	cleanup_close(&parentfd);
 	cleanup_close(&leakfd);
-	cleanup_close(&netsv[0]);
-	pid_t helper = -1;
-	if (pid > 0 && net_aside) {
-		helper = fork();
-		if (helper == 0)
-			net_helper(pidfd, netsv[1]);
-		/* A failed fork leaves the socket closed: the init then makes the namespace. */
-	}
-	cleanup_close(&netsv[1]);
 	if (pid < 0) {
 		sigprocmask(SIG_SETMASK, &proc->saved, NULL);
 		close(statp[0]);
@@ -425,9 +317,7 @@ sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *pro
 		r = sbx_ns_fail(err, clone_errno, ns);
 		return sbx_log(cfg, r, "clone", "%#lx", sbx_clone_flags(ns));
 	}
-	sbx_log(cfg, 0, "clone", "%#lx pid %d%s",
-		(unsigned long)ca.flags & ~(unsigned long)CLONE_PIDFD, (int)pid,
-		helper > 0 ? ", network namespace made aside" : "");
+	sbx_log(cfg, 0, "clone", "%#lx pid %d", sbx_clone_flags(ns), (int)pid);
 	if (parent_maps) {
 		r = parent_write_maps(cfg, pid, err);
 		if (r < 0)
@@ -449,10 +339,6 @@ sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *pro
 		n = read(errp[0], &rec, sizeof(rec));
 	while (n < 0 && errno == EINTR);
 	close(errp[0]);
-	/* The helper is done: it sent the namespace before the command ran, or the init failed
-	 * and closed the socket. */
-	if (helper > 0)
-		reap(helper);
 	if (n == (ssize_t)sizeof(rec) && rec.err != 0) {
 		/* The child reported a failure and exits; 126/127 still need its status. */
 		if (err)
