@@ -11,7 +11,7 @@
 #   --kernel    only these kernels (names from ci/kernels/list)
 #   --variant   only these variants: default, kernel.unprivileged_userns_clone=0,
 #               user.max_user_namespaces=0
-#   --timeout   seconds one guest may run (default 600), then qemu is killed
+#   --timeout   seconds one guest may run (default 1200), then qemu is killed
 #
 # Results: $BUILD/kernels/results/KERNEL/VARIANT/MODE.db (and .log), one line per column in
 # $BUILD/kernels/columns:  kernel|variant|mode|db_path|duration_s|skip_reason
@@ -35,7 +35,7 @@ CHECK_USER=${SANDPROOF_CHECK_USER:-sandproof-check}
 ADAPTER=${SANDPROOF_ADAPTER:-ref}
 ALL_VARIANTS="default kernel.unprivileged_userns_clone=0 user.max_user_namespaces=0"
 
-ci=0 kernels=() variants=() modes=() timeout=600 accel=${SANDPROOF_ACCEL:-auto}
+ci=0 kernels=() variants=() modes=() timeout=1200 accel=${SANDPROOF_ACCEL:-auto}
 jobs=$(nproc 2>/dev/null || echo 2)
 [ "$jobs" -gt 4 ] && jobs=4
 mem_mb=2048
@@ -226,6 +226,7 @@ build_common_initramfs() {
 	printf '/bin/sh\n/bin/bash\n' > "$root/etc/shells"
 	: > "$root/etc/fstab"
 	install -m 755 "$HERE/init" "$root/init"
+	chmod 755 "$root"
 	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) \
 		> "$KDIR/initramfs/common.cpio" || return 1
 	# Ownership for what the image holds is root's; the unprivileged user's home is made by init.
@@ -259,6 +260,8 @@ modules_cpio() {
 			[ -n "$path" ] && add_module "$path"
 		done < "$HERE/modules"
 	fi
+	# Every directory entry of an archive sets its mode, "." included (mktemp made it 0700).
+	chmod 755 "$mroot"
 	(cd "$mroot" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$out"
 	local rc=$?
 	rm -rf "$mroot"
@@ -567,8 +570,11 @@ rc=0 tp=0 tf=0 ts=0
 			tp=$((tp + p)) tf=$((tf + f)) ts=$((ts + s))
 			[ "$f" = 0 ] || rc=1
 		else
-			printf '%-28s %-36s %-4s  column skipped: %s\n' "$k" "$v" "$m" "$reason"
-			case $reason in error:*) rc=1 ;; esac
+			case $reason in
+			error:*) rc=1
+				printf '%-28s %-36s %-4s  column DID NOT RUN: %s\n' "$k" "$v" "$m" "$reason" ;;
+			*) printf '%-28s %-36s %-4s  column skipped: %s\n' "$k" "$v" "$m" "$reason" ;;
+			esac
 		fi
 	done < "$KDIR/columns"
 	echo
