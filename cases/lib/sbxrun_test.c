@@ -44,10 +44,11 @@ ns_need(const char *name, size_t len)
 /*
  * The namespaces sbx-run creates for these arguments: the strict profile's, less those kept
  * with --share NS, --share-NS or switched off with --testing-disable=NSns, plus time with
- * --unshare-time.  None when no command follows "--" (--help, --version).
+ * --unshare-time.  None when no command follows "--" (--help, --version) and the caller does
+ * not add one (observe).
  */
 static unsigned
-needs_of(const char *const *args)
+needs_of(const char *const *args, bool command)
 {
 	unsigned need = LT_NS_STRICT;
 	for (size_t i = 0; args && args[i]; i++) {
@@ -69,7 +70,7 @@ needs_of(const char *const *args)
 			}
 		}
 	}
-	return 0;
+	return command ? need : 0;
 }
 
 /* Cases that create namespaces without a user namespace need CAP_SYS_ADMIN where they run:
@@ -87,16 +88,7 @@ observe(const atf_tc_t *tc, const char *const *opts, const char *const *args)
 {
 	char *argv[96];
 	size_t n = 0;
-	const char *const none[] = {NULL};
-	const char *const *o = opts ? opts : none;
-	/* observe() always runs a command: the needs of OPTS followed by "--". */
-	const char *with_cmd[84];
-	size_t k = 0;
-	for (; o[k] && k < 82; k++)
-		with_cmd[k] = o[k];
-	with_cmd[k++] = "--";
-	with_cmd[k] = NULL;
-	lt_require(tc, needs_of(with_cmd));
+	lt_require(tc, needs_of(opts, true));
 	argv[n++] = LT_UNCONST(lt_sbx_run(tc));
 	for (size_t i = 0; opts && opts[i] && n < 80; i++)
 		argv[n++] = LT_UNCONST(opts[i]);
@@ -122,7 +114,7 @@ run(const atf_tc_t *tc, const char *const *args)
 {
 	char *argv[64];
 	size_t n = 0;
-	lt_require(tc, needs_of(args));
+	lt_require(tc, needs_of(args, false));
 	argv[n++] = LT_UNCONST(lt_sbx_run(tc));
 	for (size_t i = 0; args[i] && n < 63; i++)
 		argv[n++] = LT_UNCONST(args[i]);
@@ -384,7 +376,7 @@ static pid_t
 start_bg(const atf_tc_t *tc, const char *const *args, int *outfd)
 {
 	int p[2];
-	lt_require(tc, needs_of(args));
+	lt_require(tc, needs_of(args, false));
 	ATF_REQUIRE(pipe2(p, O_CLOEXEC) == 0);
 	char *argv[32];
 	size_t n = 0;
