@@ -334,7 +334,7 @@ run_vm() {
 			-initrd "$initrd" -append "$cmdline" \
 			-drive "file=$run/results.img,format=raw,if=virtio,cache=unsafe" < /dev/null 2>&1
 		echo $? > "$run/qemu.rc"
-	} | tee "$run/console.log" | grep --line-buffered -a 'sandproof-guest:' | sed 's/^/  /' >&2 &
+	} | tee "$run/console.log" | grep --line-buffered -a 'sandproof-guest:' | sed -u 's/^/  /' >&2 &
 	wait $!
 	rc=$(cat "$run/qemu.rc" 2>/dev/null || echo 125)
 	t1=$(now)
