@@ -5,13 +5,14 @@
 # initramfs built out of this build tree, the running kernel natively.
 #
 #   ci/kernels.sh [--ci] [--kernel NAME]... [--variant V]... [--mode root|user]...
-#                 [--timeout SECONDS] [--accel auto|kvm|tcg] [--jobs N]
+#                 [--timeout SECONDS] [--accel auto|kvm|tcg] [--jobs N] [--filter F]...
 #
 #   --ci        only the kernels marked `ci` in the list, default variant, both modes
 #   --kernel    only these kernels (names from ci/kernels/list)
 #   --variant   only these variants: default, kernel.unprivileged_userns_clone=0,
 #               user.max_user_namespaces=0
 #   --timeout   seconds one guest may run (default 1200), then qemu is killed
+#   --filter    run only these kyua test filters (cases/userns, cases/tmp/tmp_test:CASE)
 #
 # Results: $BUILD/kernels/results/KERNEL/VARIANT/MODE.db (and .log), one line per column in
 # $BUILD/kernels/columns:  kernel|variant|mode|db_path|duration_s|skip_reason
@@ -35,12 +36,12 @@ CHECK_USER=${SANDPROOF_CHECK_USER:-sandproof-check}
 ADAPTER=${SANDPROOF_ADAPTER:-ref}
 ALL_VARIANTS="default kernel.unprivileged_userns_clone=0 user.max_user_namespaces=0"
 
-ci=0 kernels=() variants=() modes=() timeout=1200 accel=${SANDPROOF_ACCEL:-auto}
+ci=0 kernels=() variants=() modes=() filters=() timeout=1200 accel=${SANDPROOF_ACCEL:-auto}
 jobs=$(nproc 2>/dev/null || echo 2)
 [ "$jobs" -gt 4 ] && jobs=4
 mem_mb=2048
 
-usage() { sed -n '7,15s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '7,16s/^# \{0,1\}//p' "$0"; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--ci) ci=1 ;;
@@ -50,6 +51,9 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=${2:?}; shift ;;
 	--accel) accel=${2:?}; shift ;;
 	--jobs) jobs=${2:?}; shift ;;
+	--filter)
+		case ${2:?} in *[!A-Za-z0-9_./:-]*) echo "kernels: bad filter '$2'" >&2; exit 2 ;; esac
+		filters+=("$2"); shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -321,6 +325,7 @@ run_vm() {
 	cmdline+=" sandproof_modes=$(IFS=,; echo "${modes[*]}") sandproof_jobs=$jobs"
 	cmdline+=" sandproof_adapter=$ADAPTER sandproof_prefix=$GUEST_PREFIX"
 	[ -n "${SANDPROOF_KERNELS_DEBUG:-}" ] && cmdline+=" sandproof_debug=1"
+	[ ${#filters[@]} -gt 0 ] && cmdline+=" sandproof_filter=$(IFS=,; echo "${filters[*]}")"
 	say "$kver $variant: booting ($accel_now, ${jobs} cpus, timeout ${timeout}s)"
 	qemu_pidfile="$run/qemu.pid"
 	local t0 t1 rc
@@ -452,7 +457,8 @@ run_native() {
 		rm -f "$udb"
 		kvars=(-c none -v parallelism="$jobs" -v test_suites.sandproof.adapter="$ADAPTER"
 			-v test_suites.sandproof.must_work=false
-			-v test_suites.sandproof.sbx_run="$native_stage/usr/bin/sbx-run" test -r "$udb")
+			-v test_suites.sandproof.sbx_run="$native_stage/usr/bin/sbx-run" test -r "$udb"
+			${filters[@]+"${filters[@]}"})
 		say "$kver $variant $m: running the suite natively${wrap[0]:+ in a user namespace with $variant}"
 		local kreport="$native_stage/usr/bin/sandproof-kernel"
 		if [ -x "$kreport" ]; then
