@@ -124,7 +124,7 @@ fetch_deb() {
 	local glob=$1 re pkg ver best="" bestver="" deb f
 	re=$(printf '%s' "$glob" | sed -e 's/[.+]/\\&/g' -e 's/\*/.*/g')
 	# No package list yet (a fresh machine): refresh it once.
-	if ! apt-cache search --names-only "^$re\$" 2>/dev/null | grep -q .; then
+	if [ -z "$(apt-cache search --names-only "^$re\$" 2>/dev/null)" ]; then
 		apt-get update -q >/dev/null 2>&1 || true
 	fi
 	while read -r pkg _; do
