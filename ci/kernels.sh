@@ -139,14 +139,19 @@ fetch_deb() {
 		if [ ! -s "$deb" ]; then
 			say "downloading $best $bestver"
 			(cd "$KDIR/cache" && apt-get download -q -o APT::Sandbox::User=root "$best=$bestver" \
-				>/dev/null) || { say "apt-get download $best=$bestver failed"; return 1; }
+				>/dev/null) || say "apt-get download $best=$bestver failed"
 		fi
 		[ -s "$deb" ] || deb=$(ls -t "$KDIR/cache/${best}_"*.deb 2>/dev/null | head -n 1)
 		[ -s "$deb" ] && { echo "$deb"; return 0; }
 	fi
-	for f in "$KDIR"/cache/*.deb; do
+	deb=""
+	for f in "$KDIR"/cache/*.deb; do # the newest version of the highest ABI, offline
 		[ -e "$f" ] || continue
-		[[ $(basename "$f") == $glob"_"* ]] && deb=$f
+		[[ $(basename "$f") == $glob"_"* ]] || continue
+		if [ -z "$deb" ] || dpkg --compare-versions "$(dpkg-deb -f "$f" Version)" gt \
+			"$(dpkg-deb -f "$deb" Version)"; then
+			deb=$f
+		fi
 	done
 	[ -n "${deb:-}" ] && [ -s "$deb" ] && { say "using the cached $(basename "$deb")"; echo "$deb"; return 0; }
 	say "no package matches '$glob' (apt-get update?) and none is cached"
