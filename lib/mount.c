@@ -370,16 +370,19 @@ cover_with(int tree, const char *path)
  * read-only, as bubblewrap does.  Their checks are mostly plain DAC: when root runs the sandbox,
  * uid 0 inside is uid 0 outside, so without this /proc/sysrq-trigger (no capability check) could
  * reboot the host and many /proc/sys files would change host-wide settings.  Files that show
- * every task and timer of the host to its root (timer_list, sched_debug, ...) are masked with an
- * empty file, as the OCI runtimes' default maskedPaths do.
+ * every task, timer, key or kernel page of the host to its root (timer_list, sched_debug, keys,
+ * kpageflags, ...) are masked with an empty file, as the OCI runtimes' default maskedPaths do.
  */
 static int
 protect_proc(const struct sbx_config *cfg, const char *dst, struct sbx_prepared *p,
 	     struct sbx_error *err)
 {
 	static const char *const ro[] = {"sys", "sysrq-trigger", "irq", "bus"};
-	static const char *const masked[] = {"timer_list", "sched_debug", "timer_stats",
-					     "latency_stats"};
+	/* kpage*, slabinfo, vmallocinfo: physical page and kernel heap layouts, 0400 root: only
+	 * when root runs the sandbox can they be read, and then they are exploit aids. */
+	static const char *const masked[] = {
+	    "timer_list", "sched_debug", "timer_stats", "latency_stats", "kcore",      "keys",
+	    "kpageflags", "kpagecount",  "kpagecgroup", "slabinfo",      "vmallocinfo"};
 	char path[PATH_MAX];
 	int r;
 	for (size_t i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {

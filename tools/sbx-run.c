@@ -23,7 +23,7 @@ static const char usage_text[] =
     "namespaces; a fresh tmpfs root with read-only binds of /usr /bin /sbin /lib* /etc;\n"
     "/proc, a minimal /dev and a fresh /tmp; no /sys; no capabilities; no_new_privs; a new\n"
     "session and session keyring; no nested user namespaces; the sandbox dies with sbx-run;\n"
-    "environment cleared but PATH, TERM, HOME=/.\n"
+    "environment cleared but PATH (its absolute entries), TERM, HOME=/.\n"
     "\n"
     "Options (mount options apply in order, after the profile's own mounts):\n"
     "  --rootfs DIR              use DIR as the root instead of a tmpfs with host binds\n"
@@ -156,6 +156,31 @@ is(const char *a, const char *name)
 	return strncmp(a, name, len) == 0 && (a[len] == '\0' || a[len] == '=');
 }
 
+/*
+ * The caller's PATH, with only its absolute entries: an empty or relative entry ("." or
+ * "bin") would make programs inside run files from whatever directory they are in.  The
+ * default when nothing is left.
+ */
+static const char *
+sanitized_path(const char *path, char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (const char *p = path ? path : ""; *p;) {
+		size_t len = strcspn(p, ":");
+		if (p[0] == '/' && n + len + 2 <= size) {
+			if (n > 0)
+				buf[n++] = ':';
+			memcpy(buf + n, p, len);
+			n += len;
+			buf[n] = '\0';
+		}
+		p += len;
+		p += (*p == ':');
+	}
+	return n > 0 ? buf : "/usr/local/bin:/usr/bin:/bin";
+}
+
 int
 main(int argc, char **argv)
 {
@@ -245,10 +270,9 @@ main(int argc, char **argv)
 			sbx_config_sysfs(cfg, "/sys");
 	}
 	sbx_config_clearenv(cfg);
-	sbx_config_keepenv(cfg, "PATH");
 	sbx_config_keepenv(cfg, "TERM");
-	if (!getenv("PATH"))
-		sbx_config_setenv(cfg, "PATH", "/usr/local/bin:/usr/bin:/bin");
+	char path[4096];
+	sbx_config_setenv(cfg, "PATH", sanitized_path(getenv("PATH"), path, sizeof(path)));
 	sbx_config_setenv(cfg, "HOME", "/");
 
 	/* Pass 2: the options that add steps, in order, after the profile's. */
