@@ -81,37 +81,43 @@ sp_verb_escape_chroot_fd(const struct sp_verb_call *v)
  * chw00t #3: /proc/PID/root and /proc/PID/cwd of every visible process; a process whose root is
  * outside the sandbox leads to the file canary through its root.  Read-only (stat, open O_RDONLY).
  */
+struct proc_roots {
+	const char *canary, *id;
+	unsigned tried;
+	char via[64];
+};
+
+/* Through the process's root; and from its cwd, `..` past our root when the cwd is outside. */
+static bool
+try_proc_root(const char *pid, void *arg)
+{
+	struct proc_roots *x = arg;
+	char path[8192], up[200] = "";
+	struct stat st;
+	for (int i = 0; i < 48; i++)
+		strcat(up, "../");
+	snprintf(path, sizeof path, "/proc/%s/root%s", pid, x->canary);
+	x->tried++;
+	if (stat(path, &st) == 0 && sp_id_matches(x->id, &st))
+		snprintf(x->via, sizeof x->via, "/proc/%.16s/root", pid);
+	snprintf(path, sizeof path, "/proc/%s/cwd/%s%s", pid, up, x->canary + 1);
+	if (!x->via[0] && stat(path, &st) == 0 && sp_id_matches(x->id, &st))
+		snprintf(x->via, sizeof x->via, "/proc/%.16s/cwd", pid);
+	return x->via[0] == '\0';
+}
+
 int
 sp_verb_escape_proc_roots(const struct sp_verb_call *v)
 {
-	const char *canary = sp_opt("canary.file"), *id = sp_opt("canary.file.id");
-	if (canary == NULL)
+	struct proc_roots x = {.canary = sp_opt("canary.file"), .id = sp_opt("canary.file.id")};
+	if (x.canary == NULL)
 		return sp_cannot(v, "needs the file canary");
-	DIR *d = opendir("/proc");
-	if (d == NULL)
-		return sp_cannot(v, "opendir /proc: %s", sp_errname(errno));
-	unsigned tried = 0;
-	char via[64] = "";
-	for (struct dirent *e; (e = readdir(d)) != NULL && !via[0];) {
-		if (e->d_name[0] < '0' || e->d_name[0] > '9')
-			continue;
-		char path[8192], up[200] = "";
-		struct stat st;
-		/* through its root; and from its cwd, `..` past our root when the cwd is outside */
-		for (int i = 0; i < 48; i++)
-			strcat(up, "../");
-		snprintf(path, sizeof path, "/proc/%s/root%s", e->d_name, canary);
-		tried++;
-		if (stat(path, &st) == 0 && sp_id_matches(id, &st))
-			snprintf(via, sizeof via, "/proc/%.16s/root", e->d_name);
-		snprintf(path, sizeof path, "/proc/%s/cwd/%s%s", e->d_name, up, canary + 1);
-		if (!via[0] && stat(path, &st) == 0 && sp_id_matches(id, &st))
-			snprintf(via, sizeof via, "/proc/%.16s/cwd", e->d_name);
-	}
-	closedir(d);
-	sp_kv(v, "tried", "%u", tried);
-	sp_kv(v, "reached", "%d", via[0] != '\0');
-	sp_kv(v, "how", "%s", via[0] ? via : "none");
+	int r = sp_each_pid(try_proc_root, &x);
+	if (r < 0)
+		return sp_cannot(v, "opendir /proc: %s", sp_errname(-r));
+	sp_kv(v, "tried", "%u", x.tried);
+	sp_kv(v, "reached", "%d", x.via[0] != '\0');
+	sp_kv(v, "how", "%s", x.via[0] ? x.via : "none");
 	return SP_OBSERVED;
 }
 
@@ -396,34 +402,42 @@ sp_verb_escape_release_agent(const struct sp_verb_call *v)
  * from inside.  Opens each one O_WRONLY and closes it at once, never writing; a running binary
  * normally answers ETXTBSY.  Lists the pids whose exe opened.
  */
+struct exe_open {
+	char opened[1024];
+	size_t o;
+	unsigned tried;
+	long self;
+};
+
+static bool
+try_exe_open_write(const char *pid, void *arg)
+{
+	struct exe_open *x = arg;
+	if (atol(pid) == x->self)
+		return true;
+	char path[300];
+	snprintf(path, sizeof path, "/proc/%s/exe", pid);
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	x->tried++;
+	if (fd < 0)
+		return true;
+	close(fd);
+	if (x->o + 24 < sizeof x->opened)
+		x->o += (size_t)snprintf(x->opened + x->o, sizeof x->opened - x->o, "%s%s",
+					 x->o ? "," : "", pid);
+	return true;
+}
+
 int
 sp_verb_exe_open_write(const struct sp_verb_call *v)
 {
-	DIR *d = opendir("/proc");
-	if (d == NULL)
-		return sp_cannot(v, "opendir /proc: %s", sp_errname(errno));
-	char opened[1024] = "";
-	size_t o = 0;
-	unsigned tried = 0;
-	pid_t self = getpid();
-	for (struct dirent *e; (e = readdir(d)) != NULL;) {
-		if (e->d_name[0] < '0' || e->d_name[0] > '9' || atoi(e->d_name) == self)
-			continue;
-		char path[300];
-		snprintf(path, sizeof path, "/proc/%s/exe", e->d_name);
-		int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-		tried++;
-		if (fd < 0)
-			continue;
-		close(fd);
-		if (o + 24 < sizeof opened)
-			o += (size_t)snprintf(opened + o, sizeof opened - o, "%s%s", o ? "," : "",
-					      e->d_name);
-	}
-	closedir(d);
-	sp_kv(v, "tried", "%u", tried);
-	sp_kv(v, "opened", "%s", opened);
-	sp_kv(v, "reached", "%d", opened[0] != '\0');
+	struct exe_open x = {.self = (long)getpid()};
+	int r = sp_each_pid(try_exe_open_write, &x);
+	if (r < 0)
+		return sp_cannot(v, "opendir /proc: %s", sp_errname(-r));
+	sp_kv(v, "tried", "%u", x.tried);
+	sp_kv(v, "opened", "%s", x.opened);
+	sp_kv(v, "reached", "%d", x.opened[0] != '\0');
 	return SP_OBSERVED;
 }
 
@@ -803,27 +817,35 @@ sp_verb_pidfd_canary(const struct sp_verb_call *v)
 
 /* The identity of /proc/PID/exe (followed) of every other visible process: `list` is
  * `PID=MAJ:MIN:INO,...` for the ones that could be stat'ed. */
+struct exe_ids {
+	char list[4096];
+	size_t o;
+	long self;
+};
+
+static bool
+add_exe_id(const char *pid, void *arg)
+{
+	struct exe_ids *x = arg;
+	char path[300], idb[64];
+	struct stat st;
+	if (atol(pid) == x->self)
+		return true;
+	snprintf(path, sizeof path, "/proc/%s/exe", pid);
+	if (stat(path, &st) != 0 || x->o + 96 >= sizeof x->list)
+		return true;
+	x->o += (size_t)snprintf(x->list + x->o, sizeof x->list - x->o, "%s%s=%s", x->o ? "," : "",
+				 pid, sp_id_of(&st, idb, sizeof idb));
+	return true;
+}
+
 int
 sp_verb_exe_ids(const struct sp_verb_call *v)
 {
-	DIR *d = opendir("/proc");
-	if (d == NULL)
-		return sp_cannot(v, "opendir /proc: %s", sp_errname(errno));
-	char list[4096] = "";
-	size_t o = 0;
-	pid_t self = getpid();
-	for (struct dirent *e; (e = readdir(d)) != NULL;) {
-		if (e->d_name[0] < '0' || e->d_name[0] > '9' || atoi(e->d_name) == self)
-			continue;
-		char path[300], idb[64];
-		struct stat st;
-		snprintf(path, sizeof path, "/proc/%s/exe", e->d_name);
-		if (stat(path, &st) != 0 || o + 96 >= sizeof list)
-			continue;
-		o += (size_t)snprintf(list + o, sizeof list - o, "%s%s=%s", o ? "," : "", e->d_name,
-				      sp_id_of(&st, idb, sizeof idb));
-	}
-	closedir(d);
-	sp_kv(v, "list", "%s", list);
+	struct exe_ids x = {.self = (long)getpid()};
+	int r = sp_each_pid(add_exe_id, &x);
+	if (r < 0)
+		return sp_cannot(v, "opendir /proc: %s", sp_errname(-r));
+	sp_kv(v, "list", "%s", x.list);
 	return SP_OBSERVED;
 }

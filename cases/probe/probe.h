@@ -84,6 +84,11 @@ bool sp_id_matches(const char *id, const struct stat *st);
 /* Format ST's identity as "MAJ:MIN:INO". */
 const char *sp_id_of(const struct stat *st, char *buf, size_t size);
 
+/* Call FN with each pid listed in /proc (as the name of its entry) until it returns false.
+ * 0, or -errno when /proc cannot be listed. */
+typedef bool sp_pid_fn(const char *pid, void *arg);
+int sp_each_pid(sp_pid_fn *fn, void *arg);
+
 /* The directory the harness put the probe in (option `dir=`). */
 const char *sp_probe_dir(void);
 

@@ -3,7 +3,6 @@
 #include "probe.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -53,26 +52,32 @@ sp_verb_proc(const struct sp_verb_call *v)
 	return SP_OBSERVED;
 }
 
+struct pid_list {
+	char list[8192];
+	size_t o;
+	unsigned count;
+};
+
+static bool
+add_pid(const char *pid, void *arg)
+{
+	struct pid_list *l = arg;
+	l->count++;
+	if (l->o + 16 < sizeof l->list)
+		l->o += (size_t)snprintf(l->list + l->o, sizeof l->list - l->o, "%s%s",
+					 l->o ? "," : "", pid);
+	return true;
+}
+
 int
 sp_verb_pids(const struct sp_verb_call *v)
 {
-	DIR *d = opendir("/proc");
-	if (d == NULL)
-		return sp_cannot(v, "opendir /proc: %s", sp_errname(errno));
-	char list[8192] = "";
-	size_t o = 0;
-	unsigned count = 0;
-	for (struct dirent *e; (e = readdir(d)) != NULL;) {
-		if (!isdigit((unsigned char)e->d_name[0]))
-			continue;
-		count++;
-		if (o + 16 < sizeof list)
-			o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", o ? "," : "",
-					      e->d_name);
-	}
-	closedir(d);
-	sp_kv(v, "count", "%u", count);
-	sp_kv(v, "list", "%s", list);
+	struct pid_list l = {.o = 0};
+	int r = sp_each_pid(add_pid, &l);
+	if (r < 0)
+		return sp_cannot(v, "opendir /proc: %s", sp_errname(-r));
+	sp_kv(v, "count", "%u", l.count);
+	sp_kv(v, "list", "%s", l.list);
 	return SP_OBSERVED;
 }
 

@@ -24,6 +24,22 @@
  * /proc is a procfs of the sandbox's own pid namespace it names getpid(); a procfs of another
  * (the host's) names the probe's pid there.
  */
+
+struct canary_seen {
+	const char *canary;
+	unsigned count;
+	bool listed;
+};
+
+static bool
+count_and_find(const char *pid, void *arg)
+{
+	struct canary_seen *c = arg;
+	c->count++;
+	c->listed |= strcmp(pid, c->canary) == 0;
+	return true;
+}
+
 int
 sp_verb_procfs(const struct sp_verb_call *v)
 {
@@ -48,18 +64,12 @@ sp_verb_procfs(const struct sp_verb_call *v)
 		return SP_OBSERVED;
 	/* The harness's canary process by its host pid, as an entry of /proc (a listing, not a
 	 * lookup: a procfs of another pid namespace shows it by that number). */
-	DIR *d = opendir("/proc");
-	if (d == NULL)
-		return sp_cannot(v, "opendir /proc: %s", sp_errname(errno));
-	bool listed = false;
-	unsigned count = 0;
-	for (struct dirent *e; (e = readdir(d)) != NULL;) {
-		count += e->d_name[0] >= '0' && e->d_name[0] <= '9';
-		listed |= strcmp(e->d_name, canary) == 0;
-	}
-	closedir(d);
-	sp_kv(v, "pids", "%u", count);
-	sp_kv(v, "canary-listed", "%d", listed);
+	struct canary_seen c = {.canary = canary};
+	int r = sp_each_pid(count_and_find, &c);
+	if (r < 0)
+		return sp_cannot(v, "opendir /proc: %s", sp_errname(-r));
+	sp_kv(v, "pids", "%u", c.count);
+	sp_kv(v, "canary-listed", "%d", c.listed);
 	return SP_OBSERVED;
 }
 

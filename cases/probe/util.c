@@ -2,6 +2,7 @@
 /* Small helpers shared by the verbs: errno names, file reading, file identities. */
 #include "probe.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -90,4 +91,17 @@ sp_id_of(const struct stat *st, char *buf, size_t size)
 	snprintf(buf, size, "%u:%u:%llu", major(st->st_dev), minor(st->st_dev),
 		 (unsigned long long)st->st_ino);
 	return buf;
+}
+
+int
+sp_each_pid(sp_pid_fn *fn, void *arg)
+{
+	DIR *d = opendir("/proc");
+	if (d == NULL)
+		return -errno;
+	for (struct dirent *e; (e = readdir(d)) != NULL;)
+		if (e->d_name[0] >= '0' && e->d_name[0] <= '9' && !fn(e->d_name, arg))
+			break;
+	closedir(d);
+	return 0;
 }
