@@ -12,6 +12,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -365,6 +366,36 @@ cover_with(int tree, const char *path)
 	return 0;
 }
 
+/* Attach the detached tmpfs EMPTY_FS on a fresh directory of the new root; FILE gets the path
+ * of its empty file.  0, or -errno. */
+static int
+attach_for_clone(int empty_fs, char *file, size_t size)
+{
+	char dir[] = "/.sbx-mask-XXXXXX";
+	if (mkdtemp(dir) == NULL)
+		return -errno;
+	if (move_mount(empty_fs, "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		int e = errno;
+		rmdir(dir);
+		return -e;
+	}
+	snprintf(file, size, "%s/empty", dir);
+	return 0;
+}
+
+/* Undo attach_for_clone: the clones already made keep the file. */
+static void
+detach_clone_source(char *file)
+{
+	if (!file[0])
+		return;
+	char *slash = strrchr(file, '/');
+	*slash = '\0';
+	umount2(file, MNT_DETACH);
+	rmdir(file);
+	file[0] = '\0';
+}
+
 /*
  * Parts of proc that act on the whole machine, not on the sandbox's pid namespace, are covered
  * read-only, as bubblewrap does.  Their checks are mostly plain DAC: when root runs the sandbox,
@@ -401,6 +432,7 @@ protect_proc(const struct sbx_config *cfg, const char *dst, struct sbx_prepared 
 	 * open in p->keep_fd: closing it would dissolve the tmpfs's detached root and wait for
 	 * an RCU grace period (see sbx_setup_mounts_keep). */
 	int empty_fs = p->keep_fd;
+	char attached[64] = ""; /* the empty file, when the tmpfs had to be attached */
 	for (size_t i = 0; i < sizeof(masked) / sizeof(masked[0]); i++) {
 		if ((r = path_join(path, sizeof(path), dst, masked[i], err)) < 0)
 			return r;
@@ -420,12 +452,22 @@ protect_proc(const struct sbx_config *cfg, const char *dst, struct sbx_prepared 
 			close(f);
 		}
 		int fd __attribute__((cleanup(cleanup_close))) =
-		    open_tree(empty_fs, "empty", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		    attached[0] ? open_tree(AT_FDCWD, attached, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)
+				: open_tree(empty_fs, "empty", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		/* Before Linux 6.15 open_tree() refuses to clone from a mount that is not in the
+		 * caller's mount namespace (EINVAL; 6.1 and 6.12 do): attach the tmpfs on a fresh
+		 * directory of the new root while the masks are made, and clone from there. */
+		if (fd < 0 && errno == EINVAL && !attached[0] &&
+		    (r = attach_for_clone(empty_fs, attached, sizeof(attached))) == 0)
+			fd = open_tree(AT_FDCWD, attached, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		r = fd < 0 ? -errno : cover_with(fd, path);
 		sbx_log(cfg, r, "mask proc", "%s", path);
-		if (r < 0)
+		if (r < 0) {
+			detach_clone_source(attached);
 			return sbx_fail(err, -r, "mask proc", path, NULL);
+		}
 	}
+	detach_clone_source(attached);
 	return 0;
 }
 
