@@ -233,12 +233,14 @@ check: all
 
 # The main job: the suite against the reference sandbox and every supported sandbox installed,
 # the matrix on the terminal, and build/report/ (index.html, results.json, junit/), whose
-# rendering is then checked in headless Chromium.
+# rendering is then checked in headless Chromium.  The columns of the last `make kernels` (if
+# any) join the report.
 conform: all
 	@ci/deps.sh conform report
 	@rm -rf $(BUILD)/report
 	@$(BUILD)/tools/sandproof run --all-installed --html $(BUILD)/report \
-		--json $(BUILD)/report/results.json --junit $(BUILD)/report/junit; rc=$$?; \
+		--json $(BUILD)/report/results.json --junit $(BUILD)/report/junit \
+		$(if $(wildcard $(BUILD)/kernels/columns),--kernels $(BUILD)/kernels); rc=$$?; \
 	ci/report-check.sh $(BUILD)/report || rc=1; exit $$rc
 
 bench: all
