@@ -84,13 +84,15 @@ sbx_setup_mounts_keep(const struct sbx_config *cfg, struct sbx_error *err, int *
 	/*
 	 * First of all: a new mount namespace starts as a copy whose mounts stay in the host's
 	 * peer groups when they were shared (mount_namespaces(7), "Shared subtrees"; systemd
-	 * makes / shared), so our mounts would propagate back to the host.  MS_SLAVE|MS_REC cuts
-	 * that direction and still lets the host's unmounts reach us.
+	 * makes / shared), so our mounts would propagate back to the host, and the host's into the
+	 * sandbox.  MS_PRIVATE|MS_REC cuts both directions: a slave (bubblewrap's choice) would
+	 * still receive what the host mounts later under a bound directory (seen on Debian's 6.1
+	 * kernel booted with a shared /).
 	 */
-	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-		return sbx_log(cfg, sbx_fail(err, errno, "make / slave", "/", NULL), "make / slave",
-			       "%s", "");
-	sbx_log(cfg, 0, "make / slave", "%s", "");
+	if (mount(NULL, "/", NULL, MS_PRIVATE | MS_REC, NULL) < 0)
+		return sbx_log(cfg, sbx_fail(err, errno, "make / private", "/", NULL),
+			       "make / private", "%s", "");
+	sbx_log(cfg, 0, "make / private", "%s", "");
 
 	struct sbx_prepared p;
 	r = sbx_prepare_mounts(cfg, &p, err);

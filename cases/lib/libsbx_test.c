@@ -477,7 +477,7 @@ CASE(log_callback_gets_one_line_per_step, "the log callback sees each step with 
 	snprintf(observe_path, sizeof(observe_path), "%s/observe", lt_srcdir(tc));
 	lt_child("spawn", spawn_child, NULL, &O);
 	ATF_CHECK(strstr(O.err, "log: write setgroups deny: ok\n") != NULL);
-	ATF_CHECK(strstr(O.err, "log: make / slave") != NULL);
+	ATF_CHECK(strstr(O.err, "log: make / private") != NULL);
 	ATF_CHECK(strstr(O.err, "log: pivot_root /tmp: ok\n") != NULL);
 	ATF_CHECK(strstr(O.err, "log: mount proc /proc: ok\n") != NULL);
 }
