@@ -1,7 +1,8 @@
 #!/bin/bash
 # What CI runs on a clean clone (from .ci/run): install what is missing, build, lint, run the
-# suite as root and as an unprivileged user, then the same with ASan+UBSan.  The last line is the
-# combined `N passed, N failed, N skipped`.
+# suite as root and as an unprivileged user, then the same with ASan+UBSan, the restricted-
+# environment matrix, and the suite on Debian's 6.1 kernel in qemu.  The last line is the
+# combined `N passed, N failed, N skipped` of the two make check runs.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
@@ -39,6 +40,9 @@ tail -n 1 build/ci-check-san.out >&2
 
 step "restricted-environment matrix (each namespace limit at 0 in a user namespace)"
 make restricted || rc=1
+
+step "kernel matrix: Debian 12's 6.1 kernel in qemu, default variant, root and user"
+ci/kernels.sh --ci || rc=1
 
 step "done"
 # One summary line over both runs.
