@@ -1806,3 +1806,17 @@ sp_kernel_report(FILE *out, enum sp_report_format fmt)
 		return -EIO;
 	return 0;
 }
+
+bool
+sp_nested_userns_refused(struct sp_feature_status *st)
+{
+	long v;
+	memset(st, 0, sizeof(*st));
+	if (read_long("/proc/sys/kernel/unprivileged_userns_clone", &v) != 0 || v != 0)
+		return false;
+	snprintf(st->code, sizeof(st->code), "userns-unavailable");
+	snprintf(st->why, sizeof(st->why),
+		 "kernel.unprivileged_userns_clone=0 refuses nested user namespaces (EPERM) before "
+		 "a limit lowered in one could be seen");
+	return true;
+}

@@ -59,6 +59,13 @@ int sp_feature_check(enum sp_feature f, struct sp_feature_status *st);
  */
 bool sp_environment_forbids_sandbox(struct sp_feature_status *st);
 
+/*
+ * Debian's kernel.unprivileged_userns_clone=0 refuses a user namespace inside a child user
+ * namespace (EPERM) before any user.max_user_namespaces limit is consulted, so a limit lowered
+ * in a child namespace cannot be observed there.  True, with the reason in *st, when so.
+ */
+bool sp_nested_userns_refused(struct sp_feature_status *st);
+
 enum sp_report_format { SP_REPORT_TABLE, SP_REPORT_KV, SP_REPORT_JSON };
 
 /*

@@ -354,6 +354,16 @@ lt_require(const atf_tc_t *tc, unsigned needs)
 			sp_require_feature(tc, (enum sp_feature)f);
 }
 
+/* For cases that lower user.max_user_namespaces in a child user namespace and look at what a
+ * nested one is refused with (features.h, sp_nested_userns_refused). */
+static inline void
+lt_require_nested_userns(const atf_tc_t *tc)
+{
+	struct sp_feature_status st;
+	if (sp_nested_userns_refused(&st))
+		sp_skip_environment(tc, st.code, "%s", st.why);
+}
+
 /*
  * In a child: enter a user namespace whose user.max_user_namespaces is 0, so that no further user
  * namespace can be created below it (the limit is per user namespace and writable by its owner,

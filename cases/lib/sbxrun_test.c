@@ -293,16 +293,19 @@ CASE(testing_disable_keyring_keeps_it, "--testing-disable=keyring: the caller's 
 
 CASE(nested_userns_is_refused, "the command cannot create a user namespace of its own")
 {
+	lt_require_nested_userns(tc);
 	expect_field(OBS0(tc), "nested_userns", "No space left on device");
 }
 
 CASE(allow_nested_userns_allows_it, "--allow-nested-userns lets the command create one")
 {
+	lt_require_nested_userns(tc);
 	expect_field(OBS(tc, "--allow-nested-userns"), "nested_userns", "ok");
 }
 
 CASE(testing_disable_nested_userns_allows_it, "--testing-disable=nested-userns: allowed")
 {
+	lt_require_nested_userns(tc);
 	expect_field(OBS(tc, "--testing-disable=nested-userns"), "nested_userns", "ok");
 }
 
@@ -799,6 +802,7 @@ CASE(bad_unknown_testing_feature, "an unknown --testing-disable feature is refus
 CASE(bad_userns_cannot_be_created, "a user namespace that cannot be created names the sysctl")
 {
 	lt_require(tc, LT_NS_USER);
+	lt_require_nested_userns(tc);
 	char *argv[] = {LT_UNCONST(lt_sbx_run(tc)), LT_UNCONST("--"), LT_UNCONST("/bin/true"),
 			NULL};
 	lt_read_file("/proc/self/mountinfo", host_mounts_before, sizeof(host_mounts_before));
