@@ -95,6 +95,40 @@ lt_drain(int fd, char *buf, size_t size, size_t *len)
 }
 
 /*
+ * Parent side of a captured child: closes the write ends, reads stdout and stderr into o until
+ * both close, reaps PID and sets o->status.
+ */
+static inline void
+lt_collect(pid_t pid, int po[2], int pe[2], struct lt_out *o)
+{
+	close(po[1]);
+	close(pe[1]);
+	size_t lo = 0, le = 0;
+	struct pollfd p[2] = {{.fd = po[0], .events = POLLIN}, {.fd = pe[0], .events = POLLIN}};
+	while (p[0].fd >= 0 || p[1].fd >= 0) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < 2; i++) {
+			if (p[i].fd < 0 || !p[i].revents)
+				continue;
+			bool more = i == 0 ? lt_drain(p[i].fd, o->out, sizeof(o->out), &lo)
+					   : lt_drain(p[i].fd, o->err, sizeof(o->err), &le);
+			if (!more) {
+				close(p[i].fd);
+				p[i].fd = -1;
+			}
+		}
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		ATF_REQUIRE(errno == EINTR);
+	o->status = lt_status_code(st);
+}
+
+/*
  * Runs argv (argv[0] a path) with stdout and stderr captured, in cwd (or the current one), with
  * extra environment entries "NAME=VALUE" added; hook runs in the child before execve.  The
  * child keeps fd keep_fd open across exec when >= 0.  Returns o->status.
@@ -129,31 +163,7 @@ lt_exec_full(char *const argv[], const char *cwd, char *const extra_env[], int k
 		dprintf(2, "exec '%s': %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
-	close(po[1]);
-	close(pe[1]);
-	size_t lo = 0, le = 0;
-	struct pollfd p[2] = {{.fd = po[0], .events = POLLIN}, {.fd = pe[0], .events = POLLIN}};
-	while (p[0].fd >= 0 || p[1].fd >= 0) {
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		for (int i = 0; i < 2; i++) {
-			if (p[i].fd < 0 || !p[i].revents)
-				continue;
-			bool more = i == 0 ? lt_drain(p[i].fd, o->out, sizeof(o->out), &lo)
-					   : lt_drain(p[i].fd, o->err, sizeof(o->err), &le);
-			if (!more) {
-				close(p[i].fd);
-				p[i].fd = -1;
-			}
-		}
-	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		ATF_REQUIRE(errno == EINTR);
-	o->status = lt_status_code(st);
+	lt_collect(pid, po, pe, o);
 	return o->status;
 }
 
@@ -422,31 +432,7 @@ lt_child(const char *what, int (*fn)(void *), void *arg, struct lt_out *o)
 		fflush(NULL);
 		_exit(rc);
 	}
-	close(po[1]);
-	close(pe[1]);
-	size_t lo = 0, le = 0;
-	struct pollfd p[2] = {{.fd = po[0], .events = POLLIN}, {.fd = pe[0], .events = POLLIN}};
-	while (p[0].fd >= 0 || p[1].fd >= 0) {
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		for (int i = 0; i < 2; i++) {
-			if (p[i].fd < 0 || !p[i].revents)
-				continue;
-			bool more = i == 0 ? lt_drain(p[i].fd, o->out, sizeof(o->out), &lo)
-					   : lt_drain(p[i].fd, o->err, sizeof(o->err), &le);
-			if (!more) {
-				close(p[i].fd);
-				p[i].fd = -1;
-			}
-		}
-	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		ATF_REQUIRE(errno == EINTR);
-	o->status = lt_status_code(st);
+	lt_collect(pid, po, pe, o);
 	if (o->status == LT_SKIP)
 		atf_tc_skip("%s: %s", what, lt_oneline(o->err));
 	ATF_REQUIRE_MSG(o->status == 0, "%s: child exit %d: %s", what, o->status,
