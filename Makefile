@@ -107,7 +107,7 @@ KYUAFILES := Kyuafile $(sort $(wildcard cases/Kyuafile cases/*/Kyuafile))
 FIXTURE_FILES := $(sort $(shell find fixtures -type f 2>/dev/null))
 FIXTURES := $(FIXTURE_FILES:%=$(BUILD)/%)
 
-ALL_C := $(sort $(shell find lib cases tools -name '*.[ch]' 2>/dev/null))
+ALL_C := $(sort $(shell find lib cases tools ci -name '*.[ch]' 2>/dev/null))
 
 # Paths substituted into scripts and fixtures.  The build tree points at itself; `make install`
 # substitutes the installed locations instead (see install-tests).

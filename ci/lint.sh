@@ -5,7 +5,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 files=("$@")
-[ ${#files[@]} -gt 0 ] || mapfile -t files < <(find lib cases tools -name '*.[ch]' | sort)
+[ ${#files[@]} -gt 0 ] || mapfile -t files < <(find lib cases tools ci -name '*.[ch]' | sort)
 rc=0
 
 echo "lint: clang-format (${#files[@]} files)" >&2

@@ -27,19 +27,22 @@
 static volatile pid_t child;
 
 /* A timeout or ^C sent to this process goes on to the command. */
-static void forward(int sig)
+static void
+forward(int sig)
 {
 	if (child > 0)
 		kill(child, sig);
 }
 
-static void fail(const char *what)
+static void
+fail(const char *what)
 {
 	fprintf(stderr, "userns-exec: %s: %s\n", what, strerror(errno));
 	_exit(125);
 }
 
-static int write_file(const char *path, const char *text)
+static int
+write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -52,7 +55,8 @@ static int write_file(const char *path, const char *text)
 }
 
 /* "user.max_user_namespaces=0" -> /proc/sys/user/max_user_namespaces gets "0\n" */
-static void apply_sysctl(const char *setting)
+static void
+apply_sysctl(const char *setting)
 {
 	char key[256], path[300], value[64];
 	const char *eq = strchr(setting, '=');
@@ -71,7 +75,8 @@ static void apply_sysctl(const char *setting)
 		fail(path);
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
 	const char *sysctls[MAX_SYSCTLS];
 	int nsysctls = 0, opt;
