@@ -34,7 +34,7 @@ forward(int sig)
 		kill(child, sig);
 }
 
-static void
+static __attribute__((noreturn)) void
 fail(const char *what)
 {
 	fprintf(stderr, "userns-exec: %s: %s\n", what, strerror(errno));
