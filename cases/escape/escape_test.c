@@ -8,11 +8,13 @@
 #include "sp.h"
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 SP_CASE(chroot_classic, "escape.chroot-classic", NULL,
 	"The classic chroot escape (chroot into a subdirectory, walk '..' from the working "
@@ -275,6 +277,35 @@ SP_CASE(runtime_exe, "escape.runtime-exe", "CVE-2019-5736",
 		      rt.ids);
 }
 
+SP_CASE(runtime_exe_reopen, "escape.runtime-exe-reopen", "CVE-2019-5736",
+	"No visible process's /proc/PID/exe, held with O_PATH, reopens for writing through "
+	"/proc/self/fd (never written): neither now nor once its binary stops running "
+	"(faccessat W_OK where the reopen answers ETXTBSY)")
+{
+	const struct sp_run *r = sp_probe(tc, 0, "exe-reopen");
+	SP_CHECK_KEY(r, "exe-reopen.reopened", "");
+	SP_CHECK_KEY(r, "exe-reopen.later", "");
+}
+
+SP_CASE(userns_extents, "escape.userns-extents", "CVE-2018-18955",
+	"A nested user namespace with a six-extent id map opens a file of host root (mode 0600, "
+	"in the probe directory) neither for reading nor for writing (never written); a refused "
+	"step (unshare, the maps) is the pass")
+{
+	bool root = geteuid() == 0;
+	const struct sp_run *r = sp_probe(tc, root ? SP_CANARY_LOCKED : 0, "userns-extents");
+	const char *nested = sp_get(r, "userns-extents.nested");
+	if (!root && nested != NULL && strcmp(nested, "ok") == 0) {
+		atf_tc_expect_pass();
+		atf_tc_skip("not applicable in this mode: the nested map was written, and only a "
+			    "harness run as root can plant the file of host root to try");
+	}
+	SP_CHECK_KEY(r, "userns-extents.reached", "0");
+	if (root)
+		ATF_CHECK_MSG(!sp_canary_state(r, SP_CANARY_LOCKED)->touched, "%s",
+			      sp_canary_state(r, SP_CANARY_LOCKED)->detail);
+}
+
 SP_CASE(keyring_canary, "escape.keyring", NULL,
 	"A user key in the session keyring of the process that started the sandbox cannot be "
 	"found from inside (KEYCTL_SEARCH and request_key fail)")
@@ -316,6 +347,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, pivot_root_old_root);
 	ATF_TP_ADD_TC(tp, release_agent);
 	ATF_TP_ADD_TC(tp, runtime_exe);
+	ATF_TP_ADD_TC(tp, runtime_exe_reopen);
+	ATF_TP_ADD_TC(tp, userns_extents);
 	ATF_TP_ADD_TC(tp, keyring_canary);
 	ATF_TP_ADD_TC(tp, userns_after_chroot);
 	return atf_no_error();

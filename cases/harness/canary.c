@@ -28,8 +28,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *const kind_names[SP_CANARY__COUNT] = {"file", "tmp", "abstract", "tcp",   "sysv",
-							 "key",  "env", "pid",      "mqueue"};
+static const char *const kind_names[SP_CANARY__COUNT] = {
+    "file", "tmp", "abstract", "tcp", "sysv", "key", "env", "pid", "mqueue", "locked"};
 
 const char *
 sp_canary_name(unsigned kind_bit)
@@ -80,7 +80,8 @@ static bool
 plant_file(struct sp_run *r, unsigned kind, const char *path, char *id, size_t idsize,
 	   long long before[3])
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		      kind == SP_CANARY_LOCKED ? 0600 : 0644);
 	if (fd < 0) {
 		failed(r, kind, "canary-unavailable", path);
 		return false;
@@ -224,6 +225,19 @@ sp_canaries_plant(struct sp_run *r, unsigned kinds)
 				    c->file_before))
 			file_handle(c);
 	}
+	if (kinds & SP_CANARY_LOCKED) {
+		/* PROBEDIR/locked: visible wherever the probe is, owned by host root (the harness's
+		 * uid, so only a harness run as root can plant it), readable by no one else. */
+		snprintf(c->locked, sizeof c->locked, "%s/locked", r->probedir);
+		if (geteuid() != 0) {
+			errno = EPERM;
+			failed(r, SP_CANARY_LOCKED, "canary-unavailable",
+			       "a file of host root needs a harness run as root");
+		} else {
+			plant_file(r, SP_CANARY_LOCKED, c->locked, c->locked_id,
+				   sizeof c->locked_id, c->locked_before);
+		}
+	}
 	if (kinds & SP_CANARY_TMP) {
 		snprintf(c->tmp, sizeof c->tmp, "/tmp/sandproof-canary-%s", r->nonce);
 		plant_file(r, SP_CANARY_TMP, c->tmp, c->tmp_id, sizeof c->tmp_id, c->tmp_before);
@@ -307,6 +321,10 @@ sp_canaries_args(const struct sp_run *r, char args[][512], int max)
 		ADD("canary.tmp=%s", c->tmp);
 		ADD("canary.tmp.id=%s", c->tmp_id);
 	}
+	if (c->st[idx(SP_CANARY_LOCKED)].planted) {
+		ADD("canary.locked=%s", c->locked);
+		ADD("canary.locked.id=%s", c->locked_id);
+	}
 	if (c->st[idx(SP_CANARY_ABSTRACT)].planted)
 		ADD("canary.abstract=%s", c->abstract);
 	if (c->st[idx(SP_CANARY_TCP)].planted)
@@ -333,6 +351,8 @@ sp_canaries_check_and_remove(struct sp_run *r)
 		check_file(r, SP_CANARY_FILE, c->file, c->file_before);
 	if (c->st[idx(SP_CANARY_TMP)].planted)
 		check_file(r, SP_CANARY_TMP, c->tmp, c->tmp_before);
+	if (c->st[idx(SP_CANARY_LOCKED)].planted)
+		check_file(r, SP_CANARY_LOCKED, c->locked, c->locked_before);
 	if (c->abstract_fd >= 0)
 		check_listener(r, SP_CANARY_ABSTRACT, &c->abstract_fd);
 	if (c->tcp_fd >= 0)

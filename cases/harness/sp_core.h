@@ -44,8 +44,9 @@ enum sp_canary {
 	SP_CANARY_ENV = 1u << 6,      /* a variable in the adapter's starting environment */
 	SP_CANARY_PID = 1u << 7,      /* a sleeping process that counts the signals it receives */
 	SP_CANARY_MQUEUE = 1u << 8,   /* a POSIX message queue */
+	SP_CANARY_LOCKED = 1u << 9,   /* a file of host root, mode 0600, in the probe directory */
 };
-#define SP_CANARY__COUNT 9
+#define SP_CANARY__COUNT 10
 const char *sp_canary_name(unsigned kind_bit); /* "file", "tmp", ... (the probe's canary:KIND) */
 
 /* Where and how to run: filled from kyua variables by sp.h, or by hand. */
@@ -143,6 +144,7 @@ struct sp_canaries {
 	char file[384], file_id[64];
 	char file_handle[300]; /* "TYPE:HEX" from name_to_handle_at, or "" */
 	char tmp[128], tmp_id[64];
+	char locked[384], locked_id[64];
 	char abstract[108];
 	int abstract_fd, tcp_fd;
 	unsigned tcp_port;
@@ -153,8 +155,8 @@ struct sp_canaries {
 	char mqueue[64]; /* "/sandproof-canary-NONCE" */
 	int mqueue_fd;   /* mqd_t, -1 when not planted */
 	pid_t pid;
-	volatile unsigned *pid_counts;           /* shared page: [0] ready, [1] signals received */
-	long long file_before[3], tmp_before[3]; /* size, mtime and ctime (ns) when planted */
+	volatile unsigned *pid_counts; /* shared page: [0] ready, [1] signals received */
+	long long file_before[3], tmp_before[3], locked_before[3]; /* size, mtime, ctime (ns) */
 };
 
 struct sp_run {

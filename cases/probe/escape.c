@@ -397,50 +397,6 @@ sp_verb_escape_release_agent(const struct sp_verb_call *v)
 	return SP_OBSERVED;
 }
 
-/*
- * CVE-2019-5736: the runtime's binary reachable as /proc/PID/exe of a visible process, writable
- * from inside.  Opens each one O_WRONLY and closes it at once, never writing; a running binary
- * normally answers ETXTBSY.  Lists the pids whose exe opened.
- */
-struct exe_open {
-	char opened[1024];
-	size_t o;
-	unsigned tried;
-	long self;
-};
-
-static bool
-try_exe_open_write(const char *pid, void *arg)
-{
-	struct exe_open *x = arg;
-	if (atol(pid) == x->self)
-		return true;
-	char path[300];
-	snprintf(path, sizeof path, "/proc/%s/exe", pid);
-	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	x->tried++;
-	if (fd < 0)
-		return true;
-	close(fd);
-	if (x->o + 24 < sizeof x->opened)
-		x->o += (size_t)snprintf(x->opened + x->o, sizeof x->opened - x->o, "%s%s",
-					 x->o ? "," : "", pid);
-	return true;
-}
-
-int
-sp_verb_exe_open_write(const struct sp_verb_call *v)
-{
-	struct exe_open x = {.self = (long)getpid()};
-	int r = sp_each_pid(try_exe_open_write, &x);
-	if (r < 0)
-		return sp_cannot(v, "opendir /proc: %s", sp_errname(-r));
-	sp_kv(v, "tried", "%u", x.tried);
-	sp_kv(v, "opened", "%s", x.opened);
-	sp_kv(v, "reached", "%d", x.opened[0] != '\0');
-	return SP_OBSERVED;
-}
-
 /* Walk `..` from the working directory as far as the kernel lets us, then chroot(".") there. */
 static void
 walk_up_and_chroot(const struct sp_verb_call *v)
@@ -492,16 +448,6 @@ recv_fd(int sock)
 	return fd;
 }
 
-static bool
-wait_child(pid_t pid)
-{
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return false;
-	return WIFEXITED(st);
-}
-
 /*
  * chw00t #2: a descriptor passed between nested chroots.  A child chroots into DIR/empty and
  * then receives, over a socketpair (SCM_RIGHTS), a descriptor of this process's `/`, which lies
@@ -545,7 +491,7 @@ sp_verb_escape_chroot_pass_fd(const struct sp_verb_call *v)
 	if (root >= 0)
 		close(root);
 	close(sv[0]);
-	if (!wait_child(pid))
+	if (!sp_wait_child(pid))
 		return sp_cannot(v, "child did not exit");
 	return SP_OBSERVED;
 }
@@ -600,7 +546,7 @@ sp_verb_escape_chroot_move(const struct sp_verb_call *v)
 			(void)0;
 	}
 	close(sv[0]);
-	bool ok = wait_child(pid);
+	bool ok = sp_wait_child(pid);
 	rmdir(ab), rmdir(b), rmdir(a), rmdir(top);
 	return ok ? SP_OBSERVED : sp_cannot(v, "child did not exit");
 }
@@ -739,7 +685,7 @@ sp_verb_escape_pivot_root(const struct sp_verb_call *v)
 		sp_kv(v, "reached", "0");
 		_exit(0);
 	}
-	return wait_child(pid) ? SP_OBSERVED : sp_cannot(v, "child did not exit");
+	return sp_wait_child(pid) ? SP_OBSERVED : sp_cannot(v, "child did not exit");
 }
 
 /*
@@ -769,7 +715,7 @@ sp_verb_userns_after_chroot(const struct sp_verb_call *v)
 		sp_kv(v, "regained", "%d", chrooted && unshared);
 		_exit(0);
 	}
-	if (!wait_child(pid))
+	if (!sp_wait_child(pid))
 		return sp_cannot(v, "child did not exit");
 	pid = fork();
 	if (pid < 0)
@@ -796,7 +742,7 @@ sp_verb_userns_after_chroot(const struct sp_verb_call *v)
 		sp_probe_file_canary(v, canary, sp_opt("canary.file.id"));
 		_exit(0);
 	}
-	return wait_child(pid) ? SP_OBSERVED : sp_cannot(v, "child did not exit");
+	return sp_wait_child(pid) ? SP_OBSERVED : sp_cannot(v, "child did not exit");
 }
 
 /* pidfd_open of the canary process: a descriptor is the reach. */
@@ -812,40 +758,5 @@ sp_verb_pidfd_canary(const struct sp_verb_call *v)
 		close(fd);
 	sp_kv(v, "reached", "%d", fd >= 0);
 	sp_kv(v, "how", "%s", fd >= 0 ? "pidfd" : sp_errname(e));
-	return SP_OBSERVED;
-}
-
-/* The identity of /proc/PID/exe (followed) of every other visible process: `list` is
- * `PID=MAJ:MIN:INO,...` for the ones that could be stat'ed. */
-struct exe_ids {
-	char list[4096];
-	size_t o;
-	long self;
-};
-
-static bool
-add_exe_id(const char *pid, void *arg)
-{
-	struct exe_ids *x = arg;
-	char path[300], idb[64];
-	struct stat st;
-	if (atol(pid) == x->self)
-		return true;
-	snprintf(path, sizeof path, "/proc/%s/exe", pid);
-	if (stat(path, &st) != 0 || x->o + 96 >= sizeof x->list)
-		return true;
-	x->o += (size_t)snprintf(x->list + x->o, sizeof x->list - x->o, "%s%s=%s", x->o ? "," : "",
-				 pid, sp_id_of(&st, idb, sizeof idb));
-	return true;
-}
-
-int
-sp_verb_exe_ids(const struct sp_verb_call *v)
-{
-	struct exe_ids x = {.self = (long)getpid()};
-	int r = sp_each_pid(add_exe_id, &x);
-	if (r < 0)
-		return sp_cannot(v, "opendir /proc: %s", sp_errname(-r));
-	sp_kv(v, "list", "%s", x.list);
 	return SP_OBSERVED;
 }

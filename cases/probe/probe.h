@@ -89,6 +89,9 @@ const char *sp_id_of(const struct stat *st, char *buf, size_t size);
 typedef bool sp_pid_fn(const char *pid, void *arg);
 int sp_each_pid(sp_pid_fn *fn, void *arg);
 
+/* Wait for the child PID (EINTR retried): did it exit (rather than die of a signal)? */
+bool sp_wait_child(pid_t pid);
+
 /* The directory the harness put the probe in (option `dir=`). */
 const char *sp_probe_dir(void);
 
@@ -147,7 +150,6 @@ int sp_verb_escape_umount_root(const struct sp_verb_call *v);
 int sp_verb_escape_handle(const struct sp_verb_call *v);
 int sp_verb_setns_canary(const struct sp_verb_call *v);
 int sp_verb_escape_release_agent(const struct sp_verb_call *v);
-int sp_verb_exe_open_write(const struct sp_verb_call *v);
 int sp_verb_tiocsti(const struct sp_verb_call *v);
 int sp_verb_trap_signals(const struct sp_verb_call *v);
 int sp_verb_signals(const struct sp_verb_call *v);
@@ -165,14 +167,13 @@ int sp_verb_sysv_msg(const struct sp_verb_call *v);
 /* `canary:mqueue` (ipc.c). */
 int sp_mqueue_canary(const struct sp_verb_call *v);
 
-/* escape.c (chw00t #2 #4 #5, pivot_root, CannotRegainPrivileges, pidfd, CVE-2019-5736 ids) */
+/* escape.c (chw00t #2 #4 #5, pivot_root, CannotRegainPrivileges, pidfd) */
 int sp_verb_escape_chroot_pass_fd(const struct sp_verb_call *v);
 int sp_verb_escape_chroot_move(const struct sp_verb_call *v);
 int sp_verb_escape_blockdev(const struct sp_verb_call *v);
 int sp_verb_escape_pivot_root(const struct sp_verb_call *v);
 int sp_verb_userns_after_chroot(const struct sp_verb_call *v);
 int sp_verb_pidfd_canary(const struct sp_verb_call *v);
-int sp_verb_exe_ids(const struct sp_verb_call *v);
 /* tty.c (CVE-2023-28100) */
 int sp_verb_vt_reach(const struct sp_verb_call *v);
 /* lifecycle.c */
@@ -201,5 +202,12 @@ int sp_probe_file_canary(const struct sp_verb_call *v, const char *path, const c
 
 /* Run at exit (after `end` and `hold`): undo what verbs set up (mounts). */
 void sp_mounts_cleanup(void);
+
+/* exe.c: CVE-2019-5736, the runtime's binary through /proc/PID/exe */
+int sp_verb_exe_open_write(const struct sp_verb_call *v);
+int sp_verb_exe_reopen(const struct sp_verb_call *v);
+int sp_verb_exe_ids(const struct sp_verb_call *v);
+/* idmap.c: CVE-2018-18955, a nested user namespace with six id-map extents */
+int sp_verb_userns_extents(const struct sp_verb_call *v);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 const char *
@@ -104,4 +105,14 @@ sp_each_pid(sp_pid_fn *fn, void *arg)
 			break;
 	closedir(d);
 	return 0;
+}
+
+bool
+sp_wait_child(pid_t pid)
+{
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return false;
+	return WIFEXITED(st);
 }

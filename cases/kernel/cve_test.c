@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Kernel bugs that break a sandbox whatever the sandbox does, checked on the running kernel with
+ * the probe's own verbs (docs/PROBE.md), so the logic is the one the escape cases use.  No
+ * adapter runs here.  Namespace work happens in a forked child that reports through a pipe and
+ * never calls ATF.
+ */
+#include "features.h"
+#include "sp_core.h"
+
+#include <atf-c.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The outer user namespace: 1000 ids from host uid 100000, as in LTP userns08. */
+#define OUTER_BASE 100000u
+#define OUTER_MAP "0 100000 1000"
+
+static bool
+write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	return close(fd) == 0 && ok;
+}
+
+static bool
+copy_file(const char *from, const char *to, mode_t mode)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC);
+	int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	struct stat st;
+	bool ok = in >= 0 && out >= 0 && fstat(in, &st) == 0;
+	for (off_t off = 0; ok && off < st.st_size;)
+		ok = sendfile(out, in, &off, (size_t)(st.st_size - off)) > 0;
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		ok = close(out) == 0 && ok;
+	return ok && chmod(to, mode) == 0;
+}
+
+/* A 0600 file owned by UID:GID holding one line. */
+static bool
+plant(const char *path, uid_t uid, gid_t gid)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return false;
+	bool ok = write(fd, "sandproof\n", 10) == 10 && fchown(fd, uid, gid) == 0;
+	return close(fd) == 0 && ok;
+}
+
+/*
+ * Run `sp-probe ... -- userns-extents` as root of a new user namespace mapped OUTER_MAP, with
+ * canary.locked=TARGET; its report in OUT.  0, or a step that failed (for the message).
+ */
+static const char *
+probe_in_outer_userns(const char *probe, const char *target, char *out, size_t size)
+{
+	int ready[2], go[2], rep[2];
+	char c = 0, id[64], opt1[512], opt2[128];
+	if (pipe2(ready, O_CLOEXEC) != 0 || pipe2(go, O_CLOEXEC) != 0 || pipe2(rep, O_CLOEXEC) != 0)
+		return "pipe";
+	snprintf(opt1, sizeof opt1, "canary.locked=%s", target);
+	snprintf(opt2, sizeof opt2, "canary.locked.id=%s", sp_file_id(target, id, sizeof id));
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return "fork";
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		c = unshare(CLONE_NEWUSER) == 0 ? 'u' : 'x';
+		if (write(ready[1], &c, 1) != 1 || c != 'u' || read(go[0], &c, 1) != 1)
+			_exit(120);
+		/* Root of the new namespace (host uid OUTER_BASE), with every capability there. */
+		if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0)
+			_exit(121);
+		if (dup2(rep[1], STDOUT_FILENO) < 0)
+			_exit(122);
+		execl(probe, probe, "nonce=kernel-cve", opt1, opt2, "--", "userns-extents",
+		      (char *)NULL);
+		_exit(123);
+	}
+	close(ready[1]);
+	close(go[0]);
+	close(rep[1]);
+	const char *failed = NULL;
+	char path[64];
+	if (read(ready[0], &c, 1) != 1 || c != 'u')
+		failed = "unshare(CLONE_NEWUSER) in the child";
+	snprintf(path, sizeof path, "/proc/%d/uid_map", (int)pid);
+	if (failed == NULL && !write_file(path, OUTER_MAP))
+		failed = "writing the outer uid_map";
+	snprintf(path, sizeof path, "/proc/%d/gid_map", (int)pid);
+	if (failed == NULL && !write_file(path, OUTER_MAP))
+		failed = "writing the outer gid_map";
+	if (failed == NULL && write(go[1], "g", 1) != 1)
+		failed = "starting the child";
+	close(go[1]);
+	size_t o = 0;
+	for (ssize_t n; o + 1 < size && (n = read(rep[0], out + o, size - 1 - o)) != 0;)
+		if (n > 0)
+			o += (size_t)n;
+		else if (errno != EINTR)
+			break;
+	out[o] = '\0';
+	close(ready[0]);
+	close(rep[0]);
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (failed == NULL && (!WIFEXITED(st) || WEXITSTATUS(st) != 0))
+		failed = "the probe did not exit 0";
+	return failed;
+}
+
+/* The value of KEY in a probe report (`KEY=VALUE` lines), or "(absent)". */
+static const char *
+value(const char *report, const char *key, char *buf, size_t size)
+{
+	size_t k = strlen(key);
+	for (const char *l = report; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (strncmp(l, key, k) == 0 && l[k] == '=') {
+			snprintf(buf, size, "%.*s", (int)strcspn(l + k + 1, "\n"), l + k + 1);
+			return buf;
+		}
+	return "(absent)";
+}
+
+ATF_TC(userns_extents_keep_host_root_files_closed);
+ATF_TC_HEAD(userns_extents_keep_host_root_files_closed, tc)
+{
+	atf_tc_set_md_var(
+	    tc, "descr",
+	    "CVE-2018-18955 (kernels 4.15 to 4.19.1): inside a user namespace of 1000 ids, a "
+	    "nested one with a six-extent id map opens a 0600 file of host root neither for "
+	    "reading nor for writing, while the same steps open a 0600 file of the outer "
+	    "namespace's root (the control showing the steps work)");
+	atf_tc_set_md_var(tc, "X-property", "kernel.userns-extents");
+	atf_tc_set_md_var(tc, "X-cve", "CVE-2018-18955");
+	atf_tc_set_md_var(tc, "timeout", "60");
+}
+ATF_TC_BODY(userns_extents_keep_host_root_files_closed, tc)
+{
+	if (geteuid() != 0)
+		atf_tc_skip("not applicable in this mode: root-unavailable: a map of 1000 ids "
+			    "needs CAP_SETUID in the initial user namespace");
+	struct sp_feature_status st;
+	ATF_REQUIRE(sp_feature_check(SP_FEAT_USERNS, &st) == 0);
+	if (!st.available) {
+		if (atf_tc_get_config_var_as_bool_wd(tc, "must_work", false))
+			atf_tc_fail("must_work: %s: %s", st.code, st.why);
+		atf_tc_skip("%s: %s", st.code, st.why);
+	}
+
+	char dir[] = "/var/tmp/sandproof-cve-XXXXXX", probe[128], host[128], own[128];
+	char from[4096], out[2][8192], b[3][256];
+	ATF_REQUIRE(mkdtemp(dir) != NULL && chmod(dir, 0755) == 0);
+	snprintf(from, sizeof from, "%s/../probe/sp-probe",
+		 atf_tc_get_config_var_wd(tc, "srcdir", "."));
+	snprintf(probe, sizeof probe, "%s/sp-probe", dir);
+	snprintf(host, sizeof host, "%s/host-root", dir);
+	snprintf(own, sizeof own, "%s/outer-root", dir);
+	const char *failed[2] = {"setting up"};
+	if (copy_file(from, probe, 0755) && plant(host, 0, 0) &&
+	    plant(own, OUTER_BASE, OUTER_BASE)) {
+		failed[0] = probe_in_outer_userns(probe, host, out[0], sizeof out[0]);
+		failed[1] = probe_in_outer_userns(probe, own, out[1], sizeof out[1]);
+	}
+	unlink(probe);
+	unlink(host);
+	unlink(own);
+	rmdir(dir);
+
+	ATF_REQUIRE_MSG(failed[0] == NULL && failed[1] == NULL, "%s",
+			failed[0] ? failed[0] : failed[1]);
+	printf("file of host root:\n%s\nfile of the outer namespace's root:\n%s\n", out[0], out[1]);
+	for (int i = 0; i < 2; i++)
+		ATF_REQUIRE_STREQ_MSG(value(out[i], "userns-extents.nested", b[0], sizeof b[0]),
+				      "ok", "the nested namespace was not made: %s", out[i]);
+	ATF_CHECK_STREQ_MSG(value(out[1], "userns-extents.reached", b[0], sizeof b[0]), "1",
+			    "control: the outer root's own file did not open (%s)",
+			    value(out[1], "userns-extents.how", b[1], sizeof b[1]));
+	ATF_CHECK_STREQ_MSG(value(out[0], "userns-extents.reached", b[0], sizeof b[0]), "0",
+			    "the file of host root opened from the nested namespace (%s): the "
+			    "kernel has CVE-2018-18955",
+			    value(out[0], "userns-extents.how", b[2], sizeof b[2]));
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, userns_extents_keep_host_root_files_closed);
+	return atf_no_error();
+}
