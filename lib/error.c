@@ -57,7 +57,7 @@ sbx_error_format(const struct sbx_error *e, char *buf, size_t size)
 	if (e->path[0] && n >= 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - (size_t)n, " '%s'", e->path);
 	if (n >= 0 && (size_t)n < size)
-		n += snprintf(buf + n, size - (size_t)n, ": %s", strerror(e->err));
+		n += snprintf(buf + n, size - (size_t)n, ": %s", sbx_strerror(e->err));
 	if (e->message[0] && n >= 0 && (size_t)n < size)
 		snprintf(buf + n, size - (size_t)n, " (%s)", e->message);
 	return buf;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The last step in the process that becomes the command: attributes, then execve. */
 #include "internal.h"
+#include "syscalls.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -9,10 +10,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
 
 extern char **environ;
 
@@ -115,8 +112,7 @@ sbx_exec(const struct sbx_config *cfg, char *const argv[], struct sbx_error *err
 			return sbx_fail(err, errno, "die-with-parent", "", NULL);
 	}
 	for (size_t i = 0; i < cfg->nrlimits; i++)
-		if (setrlimit((__rlimit_resource_t)cfg->rlimits[i].resource, &cfg->rlimits[i].lim) <
-		    0)
+		if (setrlimit(cfg->rlimits[i].resource, &cfg->rlimits[i].lim) < 0)
 			return sbx_fail(err, errno, "setrlimit", "", "resource %d",
 					cfg->rlimits[i].resource);
 	if (cfg->cwd && chdir(cfg->cwd) < 0)
@@ -128,7 +124,7 @@ sbx_exec(const struct sbx_config *cfg, char *const argv[], struct sbx_error *err
 	 * host is a way out of any root (CVE-2024-21626, runc).  Marked close-on-exec rather
 	 * than closed, so the error pipe keeps working until execve succeeds. */
 	if (!(cfg->testing & SBX_TESTING_CLOSE_FDS)) {
-		if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		if (sbx_close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
 			for (int fd = 3; fd < 65536; fd++)
 				fcntl(fd, F_SETFD, FD_CLOEXEC);
 		}

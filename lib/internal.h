@@ -89,6 +89,9 @@ void sbx_error_clear(struct sbx_error *err);
 /* Fills err->message with the sysctl or privilege that forbids creating namespaces. */
 void sbx_explain_ns_error(struct sbx_error *err, unsigned ns_mask);
 
+/* strerror.c: strerror(3) with glibc's wording under every libc. */
+const char *sbx_strerror(int errnum);
+
 /* log.c: one line "STEP ARG: result" to the callback, if any; returns rc unchanged. */
 int sbx_log(const struct sbx_config *cfg, int rc, const char *step, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

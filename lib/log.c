@@ -3,7 +3,6 @@
 #include "internal.h"
 
 #include <stdio.h>
-#include <string.h>
 
 int
 sbx_log(const struct sbx_config *cfg, int rc, const char *step, const char *fmt, ...)
@@ -18,7 +17,7 @@ sbx_log(const struct sbx_config *cfg, int rc, const char *step, const char *fmt,
 		va_end(ap);
 	}
 	snprintf(line, sizeof(line), "%s%s%s: %s", step, args[0] ? " " : "", args,
-		 rc < 0 ? strerror(-rc) : "ok");
+		 rc < 0 ? sbx_strerror(-rc) : "ok");
 	cfg->log(cfg->log_userdata, line);
 	return rc;
 }

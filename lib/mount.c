@@ -9,6 +9,7 @@
  * tree was copied into a less privileged user namespace (mount_namespaces(7), "locked mounts").
  */
 #include "internal.h"
+#include "syscalls.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,7 +25,7 @@ int
 sbx_clone_tree(const char *src, unsigned flags, struct sbx_error *err, const char *step)
 {
 	int fd __attribute__((cleanup(cleanup_close))) =
-	    open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	    sbx_open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (fd < 0)
 		return sbx_fail(err, errno, step, src, "%s",
 				errno == ENOSYS ? "the kernel lacks open_tree (Linux 5.2)" : "");
@@ -36,7 +37,7 @@ sbx_clone_tree(const char *src, unsigned flags, struct sbx_error *err, const cha
 		attr.attr_set |= MOUNT_ATTR_NODEV;
 	if (flags & SBX_BIND_RO)
 		attr.attr_set |= MOUNT_ATTR_RDONLY;
-	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+	if (sbx_mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
 		return sbx_fail(err, errno, step, src, "%s",
 				errno == ENOSYS ? "the kernel lacks mount_setattr (Linux 5.12)"
 						: "setting mount attributes");
@@ -70,7 +71,7 @@ sbx_attach_tree(int fd, const char *dst, bool is_dir, struct sbx_error *err, con
 	int r = make_mount_point(dst, is_dir);
 	if (r < 0)
 		return sbx_fail(err, -r, step, dst, "creating the mount point");
-	if (move_mount(fd, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+	if (sbx_move_mount(fd, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return sbx_fail(err, errno, step, dst, "attaching the mount");
 	return 0;
 }
@@ -117,12 +118,12 @@ sbx_mount_tmpfs(const char *dst, uint64_t size_bytes, mode_t mode, struct sbx_er
 static int
 fresh_fs(const char *type, unsigned attrs)
 {
-	int fs __attribute__((cleanup(cleanup_close))) = fsopen(type, FSOPEN_CLOEXEC);
+	int fs __attribute__((cleanup(cleanup_close))) = sbx_fsopen(type, FSOPEN_CLOEXEC);
 	if (fs < 0)
 		return -errno;
-	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+	if (sbx_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return -errno;
-	int m = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+	int m = sbx_fsmount(fs, FSMOUNT_CLOEXEC, attrs);
 	return m < 0 ? -errno : m;
 }
 
@@ -360,8 +361,8 @@ cover_with(int tree, const char *path)
 {
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
 					      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
-	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0 ||
-	    move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+	if (sbx_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0 ||
+	    sbx_move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return -errno;
 	return 0;
 }
@@ -374,7 +375,7 @@ attach_for_clone(int empty_fs, char *file, size_t size)
 	char dir[] = "/.sbx-mask-XXXXXX";
 	if (mkdtemp(dir) == NULL)
 		return -errno;
-	if (move_mount(empty_fs, "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+	if (sbx_move_mount(empty_fs, "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
 		int e = errno;
 		rmdir(dir);
 		return -e;
@@ -419,8 +420,8 @@ protect_proc(const struct sbx_config *cfg, const char *dst, struct sbx_prepared 
 	for (size_t i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
 		if ((r = path_join(path, sizeof(path), dst, ro[i], err)) < 0)
 			return r;
-		int fd __attribute__((cleanup(cleanup_close))) =
-		    open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		int fd __attribute__((cleanup(cleanup_close))) = sbx_open_tree(
+		    AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 		if (fd < 0 && errno == ENOENT)
 			continue;
 		r = fd < 0 ? -errno : cover_with(fd, path);
@@ -452,14 +453,15 @@ protect_proc(const struct sbx_config *cfg, const char *dst, struct sbx_prepared 
 			close(f);
 		}
 		int fd __attribute__((cleanup(cleanup_close))) =
-		    attached[0] ? open_tree(AT_FDCWD, attached, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)
-				: open_tree(empty_fs, "empty", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		    attached[0]
+			? sbx_open_tree(AT_FDCWD, attached, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)
+			: sbx_open_tree(empty_fs, "empty", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		/* Before Linux 6.15 open_tree() refuses to clone from a mount that is not in the
 		 * caller's mount namespace (EINVAL; 6.1 and 6.12 do): attach the tmpfs on a fresh
 		 * directory of the new root while the masks are made, and clone from there. */
 		if (fd < 0 && errno == EINVAL && !attached[0] &&
 		    (r = attach_for_clone(empty_fs, attached, sizeof(attached))) == 0)
-			fd = open_tree(AT_FDCWD, attached, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+			fd = sbx_open_tree(AT_FDCWD, attached, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		r = fd < 0 ? -errno : cover_with(fd, path);
 		sbx_log(cfg, r, "mask proc", "%s", path);
 		if (r < 0) {

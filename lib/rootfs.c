@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The new root: made in a staging mount point, pivoted into, the old root detached. */
 #include "internal.h"
+#include "syscalls.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -110,7 +111,7 @@ sbx_setup_mounts_keep(const struct sbx_config *cfg, struct sbx_error *err, int *
 	if (cfg->rootfs) {
 		int fd __attribute__((cleanup(cleanup_close))) =
 		    sbx_clone_tree(cfg->rootfs, 0, err, "rootfs");
-		if (fd >= 0 && move_mount(fd, "", AT_FDCWD, stage, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		if (fd >= 0 && sbx_move_mount(fd, "", AT_FDCWD, stage, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 			r = sbx_fail(err, errno, "rootfs", cfg->rootfs, "attaching on '%s'", stage);
 		else
 			r = fd < 0 ? fd : 0;

@@ -6,13 +6,13 @@
  * executed (the pipe closed on execve), as libcap's cap_launch reports exec failures.
  */
 #include "internal.h"
+#include "syscalls.h"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -97,10 +97,10 @@ close_all_but(int a, int b)
 		if (keep[i] < (int)from)
 			continue;
 		if ((unsigned)keep[i] > from)
-			close_range(from, (unsigned)keep[i] - 1, 0);
+			sbx_close_range(from, (unsigned)keep[i] - 1, 0);
 		from = (unsigned)keep[i] + 1;
 	}
-	close_range(from, ~0U, 0);
+	sbx_close_range(from, ~0U, 0);
 }
 
 __attribute__((noreturn)) static void
@@ -264,7 +264,7 @@ sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *pro
 		close(statp[1]);
 		return r;
 	}
-	int parentfd = die_with_parent(cfg) ? (int)syscall(SYS_pidfd_open, getpid(), 0) : -1;
+	int parentfd = die_with_parent(cfg) ? sbx_pidfd_open(getpid(), 0) : -1;
 	/* Testing only: a directory fd of the host's root, deliberately inheritable. */
 	int leakfd = (cfg->testing & SBX_TESTING_CLOSE_FDS)
 			 ? open("/", O_PATH | O_DIRECTORY) /* NOLINT(android-cloexec-open) */
