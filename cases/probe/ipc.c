@@ -7,7 +7,17 @@
 #include <mqueue.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
+
+/* A message queue: the key in the first column; the canary when it is the harness's key. */
+static bool
+msg_row(const char *line, const char *canary, bool *is_canary)
+{
+	long key;
+	if (sscanf(line, " %ld", &key) != 1)
+		return false;
+	*is_canary = canary != NULL && key == strtol(canary, NULL, 0);
+	return true;
+}
 
 /*
  * /proc/sysvipc/msg lists the message queues of the reader's ipc namespace (whatever /proc is
@@ -16,31 +26,7 @@
 int
 sp_verb_sysv_msg(const struct sp_verb_call *v)
 {
-	FILE *f = fopen("/proc/sysvipc/msg", "re");
-	if (f == NULL) {
-		sp_kv(v, "errno", "%s", sp_errname(errno));
-		return SP_OBSERVED;
-	}
-	const char *canary = sp_opt("canary.sysv");
-	long want = canary ? strtol(canary, NULL, 0) : 0;
-	unsigned count = 0;
-	bool listed = false;
-	char line[512];
-	if (fgets(line, sizeof line, f) == NULL)
-		line[0] = '\0';
-	while (fgets(line, sizeof line, f) != NULL) {
-		long key;
-		if (sscanf(line, " %ld", &key) != 1)
-			continue;
-		count++;
-		if (canary && key == want)
-			listed = true;
-	}
-	fclose(f);
-	sp_kv(v, "count", "%u", count);
-	if (canary)
-		sp_kv(v, "canary", "%d", listed);
-	return SP_OBSERVED;
+	return sp_proc_table(v, "/proc/sysvipc/msg", "count", "canary.sysv", msg_row);
 }
 
 /* `canary:mqueue`: the harness's POSIX message queue, opened read-only by name (mq_open finds it

@@ -71,6 +71,17 @@ sp_verb_mountflags(const struct sp_verb_call *v)
 
 static char mounted_at[4096];
 
+/* The gate of every verb here that changes mounts: only outside the host's mount namespace.
+ * False, with result=refused, when the attempt must not be made. */
+static bool
+mnt_gate(const struct sp_verb_call *v)
+{
+	if (sp_ns_differs_from_host(v, "mnt"))
+		return true;
+	sp_kv(v, "result", "refused");
+	return false;
+}
+
 /*
  * A mount made inside must never appear in the host's mount table.  The tmpfs is read-only,
  * nosuid, nodev, noexec and named `sp-NONCE`, so the harness can find it in the host's
@@ -83,10 +94,8 @@ sp_verb_mount_tmpfs(const struct sp_verb_call *v)
 	const char *dir = sp_probe_dir(), *nonce = sp_opt("nonce");
 	if (dir == NULL || nonce == NULL)
 		return sp_cannot(v, "no dir= or nonce= option");
-	if (!sp_ns_differs_from_host(v, "mnt")) {
-		sp_kv(v, "result", "refused");
+	if (!mnt_gate(v))
 		return SP_OBSERVED;
-	}
 	char target[4096], source[128];
 	snprintf(target, sizeof target, "%s/mnt", dir);
 	snprintf(source, sizeof source, "sp-%s", nonce);
@@ -114,10 +123,8 @@ sp_mounts_cleanup(void)
 int
 sp_verb_umount(const struct sp_verb_call *v)
 {
-	if (!sp_ns_differs_from_host(v, "mnt")) {
-		sp_kv(v, "result", "refused");
+	if (!mnt_gate(v))
 		return SP_OBSERVED;
-	}
 	char pbuf[4096];
 	const char *path = sp_path_arg(v, pbuf, sizeof pbuf);
 	if (path == NULL)
@@ -134,10 +141,8 @@ sp_verb_umount(const struct sp_verb_call *v)
 int
 sp_verb_remount_rw(const struct sp_verb_call *v)
 {
-	if (!sp_ns_differs_from_host(v, "mnt")) {
-		sp_kv(v, "result", "refused");
+	if (!mnt_gate(v))
 		return SP_OBSERVED;
-	}
 	char pbuf[4096];
 	const char *path = sp_path_arg(v, pbuf, sizeof pbuf);
 	if (path == NULL)
@@ -257,6 +262,19 @@ remount_each(int n, char *list, size_t size, unsigned *tried)
 	return rw;
 }
 
+/* The gate, then the mount table into `table`: -1 to go on with *N entries, or the verb's
+ * result (refused, or the table unreadable). */
+static int
+gated_table(const struct sp_verb_call *v, int *n)
+{
+	if (!mnt_gate(v))
+		return SP_OBSERVED;
+	*n = read_table();
+	if (*n < 0)
+		return sp_cannot(v, "read /proc/self/mountinfo: %s", sp_errname(-*n));
+	return -1;
+}
+
 /*
  * Read-only mounts stay read-only: every read-only mount of the table is remounted read-write
  * (MS_REMOUNT|MS_BIND, its other flags kept), first as the probe is, then from a nested user and
@@ -268,13 +286,9 @@ remount_each(int n, char *list, size_t size, unsigned *tried)
 int
 sp_verb_remount_ro_mounts(const struct sp_verb_call *v)
 {
-	if (!sp_ns_differs_from_host(v, "mnt")) {
-		sp_kv(v, "result", "refused");
-		return SP_OBSERVED;
-	}
-	int n = read_table();
-	if (n < 0)
-		return sp_cannot(v, "read /proc/self/mountinfo: %s", sp_errname(-n));
+	int n, rc = gated_table(v, &n);
+	if (rc >= 0)
+		return rc;
 	static char list[8192];
 	unsigned tried;
 	int rw = remount_each(n, list, sizeof list, &tried);
@@ -353,13 +367,9 @@ sp_verb_remount_ro_mounts(const struct sp_verb_call *v)
 int
 sp_verb_umount_inside(const struct sp_verb_call *v)
 {
-	if (!sp_ns_differs_from_host(v, "mnt")) {
-		sp_kv(v, "result", "refused");
-		return SP_OBSERVED;
-	}
-	int n = read_table();
-	if (n < 0)
-		return sp_cannot(v, "read /proc/self/mountinfo: %s", sp_errname(-n));
+	int n, rc = gated_table(v, &n);
+	if (rc >= 0)
+		return rc;
 	/* The harness says when the sandbox's peer groups are its own (no host mount is their peer
 	 * or slave): then an unmount that propagates stays among the sandbox's mounts. */
 	char okfile[4200];

@@ -27,6 +27,15 @@ sp_verb_net(const struct sp_verb_call *v)
 	return SP_OBSERVED;
 }
 
+/* A unix socket; the canary when its path is the harness's abstract name (`@NAME`). */
+static bool
+unix_row(const char *line, const char *canary, bool *is_canary)
+{
+	const char *at = strrchr(line, ' ');
+	*is_canary = canary != NULL && at != NULL && at[1] == '@' && strcmp(at + 2, canary) == 0;
+	return true;
+}
+
 /*
  * /proc/net/unix: the unix sockets of this network namespace (abstract names written `@NAME`).
  * `canary` says whether the harness's abstract canary is listed: a host socket seen by name.
@@ -34,31 +43,18 @@ sp_verb_net(const struct sp_verb_call *v)
 int
 sp_verb_net_unix(const struct sp_verb_call *v)
 {
-	FILE *f = fopen("/proc/net/unix", "re");
-	if (f == NULL) {
-		sp_kv(v, "errno", "%s", sp_errname(errno));
-		return SP_OBSERVED;
-	}
-	const char *canary = sp_opt("canary.abstract");
-	char want[128] = "", line[1024];
-	if (canary)
-		snprintf(want, sizeof want, " @%s", canary);
-	unsigned count = 0;
-	bool listed = false;
-	if (fgets(line, sizeof line, f) == NULL) /* header */
-		line[0] = '\0';
-	while (fgets(line, sizeof line, f) != NULL) {
-		count++;
-		line[strcspn(line, "\n")] = '\0';
-		size_t n = strlen(line), w = strlen(want);
-		if (w && n >= w && strcmp(line + n - w, want) == 0)
-			listed = true;
-	}
-	fclose(f);
-	sp_kv(v, "count", "%u", count);
-	if (canary)
-		sp_kv(v, "canary", "%d", listed);
-	return SP_OBSERVED;
+	return sp_proc_table(v, "/proc/net/unix", "count", "canary.abstract", unix_row);
+}
+
+/* A listening socket (state 0A); the canary when its local port is the harness's. */
+static bool
+tcp_row(const char *line, const char *canary, bool *is_canary)
+{
+	unsigned addr, port, st;
+	if (sscanf(line, " %*u: %x:%x %*x:%*x %x", &addr, &port, &st) != 3 || st != 0x0a)
+		return false;
+	*is_canary = canary != NULL && port == (unsigned)atoi(canary);
+	return true;
 }
 
 /* /proc/net/tcp: listening IPv4 TCP sockets of this network namespace, and whether the harness's
@@ -66,28 +62,5 @@ sp_verb_net_unix(const struct sp_verb_call *v)
 int
 sp_verb_net_tcp(const struct sp_verb_call *v)
 {
-	FILE *f = fopen("/proc/net/tcp", "re");
-	if (f == NULL) {
-		sp_kv(v, "errno", "%s", sp_errname(errno));
-		return SP_OBSERVED;
-	}
-	const char *canary = sp_opt("canary.tcp");
-	unsigned want = canary ? (unsigned)atoi(canary) : 0, listening = 0;
-	bool listed = false;
-	char line[512];
-	if (fgets(line, sizeof line, f) == NULL)
-		line[0] = '\0';
-	while (fgets(line, sizeof line, f) != NULL) {
-		unsigned addr, port, st;
-		if (sscanf(line, " %*u: %x:%x %*x:%*x %x", &addr, &port, &st) != 3 || st != 0x0a)
-			continue;
-		listening++;
-		if (want && port == want)
-			listed = true;
-	}
-	fclose(f);
-	sp_kv(v, "listening", "%u", listening);
-	if (canary)
-		sp_kv(v, "canary", "%d", listed);
-	return SP_OBSERVED;
+	return sp_proc_table(v, "/proc/net/tcp", "listening", "canary.tcp", tcp_row);
 }

@@ -89,6 +89,16 @@ const char *sp_id_of(const struct stat *st, char *buf, size_t size);
 typedef bool sp_pid_fn(const char *pid, void *arg);
 int sp_each_pid(sp_pid_fn *fn, void *arg);
 
+/*
+ * A /proc table of one header line and one entry per line (/proc/net/unix, /proc/sysvipc/msg):
+ * FN says whether a line counts and, given the value of option CANARY_OPT (NULL when not passed),
+ * whether it names the canary.  Prints COUNT_KEY=N and, with the option, canary=0|1; errno= when
+ * the table cannot be opened.  Returns SP_OBSERVED.
+ */
+typedef bool sp_row_fn(const char *line, const char *canary, bool *is_canary);
+int sp_proc_table(const struct sp_verb_call *v, const char *path, const char *count_key,
+		  const char *canary_opt, sp_row_fn *fn);
+
 /* Wait for the child PID (EINTR retried): did it exit (rather than die of a signal)? */
 bool sp_wait_child(pid_t pid);
 

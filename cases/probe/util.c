@@ -116,3 +116,33 @@ sp_wait_child(pid_t pid)
 			return false;
 	return WIFEXITED(st);
 }
+
+int
+sp_proc_table(const struct sp_verb_call *v, const char *path, const char *count_key,
+	      const char *canary_opt, sp_row_fn *fn)
+{
+	FILE *f = fopen(path, "re");
+	if (f == NULL) {
+		sp_kv(v, "errno", "%s", sp_errname(errno));
+		return SP_OBSERVED;
+	}
+	const char *canary = sp_opt(canary_opt);
+	unsigned count = 0;
+	bool listed = false;
+	char line[1024];
+	if (fgets(line, sizeof line, f) == NULL) /* the header */
+		line[0] = '\0';
+	while (fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		bool is_canary = false;
+		if (fn(line, canary, &is_canary)) {
+			count++;
+			listed |= is_canary;
+		}
+	}
+	fclose(f);
+	sp_kv(v, count_key, "%u", count);
+	if (canary)
+		sp_kv(v, "canary", "%d", listed);
+	return SP_OBSERVED;
+}
