@@ -13,6 +13,8 @@
 #   cases/<g>/*_helper.c     -> $(BUILD)/cases/<g>/<name>_helper
 #   cases/<g>/*.static.c     -> $(BUILD)/cases/<g>/<name>      (static helper programs)
 #   fixtures/**              -> $(BUILD)/fixtures/**           (copied, @VARS@ substituted)
+# sbx-run alone is linked statically against musl when musl-gcc and Debian's libcap2 source are
+# there (lib/*.c and libcap again, into $(BUILD)/musl/); see "sbx-run's libc" below.
 
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -67,6 +69,36 @@ ATF_CFLAGS := $(shell $(PKG_CONFIG) --cflags atf-c 2>/dev/null)
 ATF_LIBS := $(shell $(PKG_CONFIG) --libs atf-c 2>/dev/null)
 CAP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcap 2>/dev/null)
 CAP_LIBS := $(shell $(PKG_CONFIG) --libs libcap 2>/dev/null)
+
+# ---- sbx-run's libc ---------------------------------------------------------------------------
+# glibc's static start-up runs ~90 cpuid instructions (x86 feature and cache detection), and in
+# a VM each one traps to the hypervisor: about 1 ms per process (docs/PERFORMANCE.md).  musl
+# runs none, so the launcher is built with musl when it can be.  libcap, which libsbx uses, is
+# compiled from Debian's libcap2 source for it (ci/libcap-src.sh fetches it; Debian's libcap.a
+# is built for glibc and cannot be linked with musl).  libsbx.a, libsbx.so and every other
+# program stay glibc builds.
+#   SBX_RUN_LIBC=auto|musl|glibc   auto: musl when musl-gcc and the libcap source are found
+#   MUSL_CC=musl-gcc  LIBCAP_SRC=build-deps/libcap2
+SBX_RUN_LIBC ?= auto
+MUSL_CC ?= musl-gcc
+LIBCAP_SRC ?= build-deps/libcap2
+ifeq ($(SANITIZE),1)
+# ASan and UBSan need glibc (and a dynamic link).
+SBX_RUN_USES := glibc
+else ifeq ($(SBX_RUN_LIBC),glibc)
+SBX_RUN_USES := glibc
+else ifneq ($(filter-out auto musl,$(SBX_RUN_LIBC)),)
+$(error SBX_RUN_LIBC must be auto, musl or glibc, not '$(SBX_RUN_LIBC)')
+else
+SBX_RUN_WHY := $(if $(shell command -v $(MUSL_CC) 2>/dev/null),,$(MUSL_CC) not found (Debian: \
+	musl-tools))
+SBX_RUN_WHY := $(SBX_RUN_WHY)$(if $(wildcard $(LIBCAP_SRC)/libcap/cap_alloc.c),,$(if \
+	$(SBX_RUN_WHY),; )no libcap source in '$(LIBCAP_SRC)' (run ci/libcap-src.sh as root))
+SBX_RUN_USES := $(if $(SBX_RUN_WHY),glibc,musl)
+ifeq ($(SBX_RUN_LIBC)$(SBX_RUN_USES),muslglibc)
+$(error SBX_RUN_LIBC=musl: $(SBX_RUN_WHY))
+endif
+endif
 
 # -iquote: cases/harness/features.h must not shadow glibc's <features.h>.
 ALL_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -Ilib -iquote cases/harness
@@ -204,8 +236,74 @@ $(BUILD)/tools/%.static.o: tools/%.static.c
 
 # sbx-run is linked statically (no dynamic loader, no libcap.so relocation at start-up; it is
 # benchmarked against bubblewrap), except when sanitized: ASan cannot be linked statically.
+ifeq ($(SBX_RUN_USES),musl)
+# musl-gcc sees musl's headers only; the kernel's uapi headers (linux/, asm/, asm-generic/) are
+# made visible through symlinks in $(MUSL)/include, never glibc's /usr/include itself.
+MUSL := $(BUILD)/musl
+MUSL_INC := $(MUSL)/include
+KERNEL_INC ?= /usr/include
+KERNEL_ASM_INC ?= $(firstword $(wildcard \
+	$(KERNEL_INC)/$(shell $(CC) -print-multiarch 2>/dev/null)/asm $(KERNEL_INC)/asm))
+MUSL_VERSION := $(shell dpkg-query -W -f='$${source:Upstream-Version}' musl-dev 2>/dev/null)
+LIBCAP_DIR := $(LIBCAP_SRC)/libcap
+# The library objects, as libcap's own Makefile lists them (not libpsx, not the programs).
+LIBCAP_FILES := $(shell sed -n 's/^CAPFILES=//p' $(LIBCAP_DIR)/Makefile)
+LIBCAP_MUSL_OBJS := $(LIBCAP_FILES:%=$(MUSL)/libcap/%.o)
+LIBCAP_MUSL_A := $(MUSL)/libcap/libcap.a
+LIBSBX_MUSL_OBJS := $(LIB_SRCS:%.c=$(MUSL)/%.o)
+LIBSBX_MUSL_A := $(MUSL)/lib/libsbx.a
+MUSL_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) -Ilib -I$(LIBCAP_DIR)/include -isystem $(MUSL_INC)
+# libcap's own flags (Make.Rules), without its warning list, plus Debian's stack protector.
+LIBCAP_CFLAGS = $(CFLAGS) -fstack-protector-strong -Dlinux -D_LARGEFILE64_SOURCE \
+	-D_FILE_OFFSET_BITS=64 -I$(MUSL)/libcap -I$(LIBCAP_DIR)/include/uapi -I$(LIBCAP_DIR)/include \
+	-isystem $(MUSL_INC)
+
+$(MUSL_INC)/.stamp:
+	@mkdir -p $(@D)
+	ln -sfn $(KERNEL_INC)/linux $(@D)/linux
+	ln -sfn $(KERNEL_INC)/asm-generic $(@D)/asm-generic
+	ln -sfn $(KERNEL_ASM_INC) $(@D)/asm
+	@touch $@
+
+# cap_names.h as libcap's Makefile makes it: the CAP_* names of its copy of the uapi header,
+# turned into a table by _makenames, a program for the build machine.
+$(MUSL)/libcap/cap_names.list.h: $(LIBCAP_DIR)/include/uapi/linux/capability.h
+	@mkdir -p $(@D)
+	grep -E '^#define\s+CAP_([^\s]+)\s+[0-9]+\s*$$' $< | sed -e 's/^#define\s\+/{"/' \
+		-e 's/\s*$$/},/' -e 's/\s\+/",/' \
+		-e 'y/ABCDEFGHIJKLMNOPQRSTUVWXYZ/abcdefghijklmnopqrstuvwxyz/' > $@
+
+$(MUSL)/libcap/_makenames: $(LIBCAP_DIR)/_makenames.c $(MUSL)/libcap/cap_names.list.h
+	$(CC) -O2 -I$(MUSL)/libcap -o $@ $<
+
+$(MUSL)/libcap/cap_names.h: $(MUSL)/libcap/_makenames
+	$< > $@
+
+$(MUSL)/libcap/%.o: $(LIBCAP_DIR)/%.c $(MUSL)/libcap/cap_names.h | $(MUSL_INC)/.stamp
+	$(MUSL_CC) $(LIBCAP_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(LIBCAP_MUSL_A): $(LIBCAP_MUSL_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(MUSL)/lib/%.o: lib/%.c | $(MUSL_INC)/.stamp
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(MUSL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(LIBSBX_MUSL_A): $(LIBSBX_MUSL_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(MUSL)/tools/sbx-run.o: tools/sbx-run.c Makefile | $(MUSL_INC)/.stamp
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(MUSL_CFLAGS) -DSBX_LIBC_NAME='"$(strip musl $(MUSL_VERSION))"' $(DEPFLAGS) -c -o $@ $<
+
+$(BUILD)/tools/sbx-run: $(MUSL)/tools/sbx-run.o $(LIBSBX_MUSL_A) $(LIBCAP_MUSL_A)
+	$(MUSL_CC) -static $(LDFLAGS) -o $@ $^
+else
+SBX_RUN_NOTE = sbx-run: linked with glibc, not musl: $(SBX_RUN_WHY)
 $(BUILD)/tools/sbx-run: $(BUILD)/tools/sbx-run.o $(LIBSBX_A)
+	$(if $(SBX_RUN_WHY),@echo "$(SBX_RUN_NOTE)" >&2)
 	$(CC) $(ALL_LDFLAGS) $(if $(SAN_FLAGS),,-static) -o $@ $< $(LIBSBX_A) $(CAP_LIBS)
+endif
 
 # A target for helpers and partial builds: make BUILD=... lib tools probe harness
 .PHONY: lib tools probe harness tests fixtures

@@ -3,9 +3,14 @@
 # install what is missing with apt-get and say so; otherwise stop with the exact command to run.
 #
 #   ci/deps.sh GROUP...     groups: build lint conform bench report kernels all
+#
+# The build group also fetches Debian's libcap2 source once (ci/libcap-src.sh), for the musl
+# build of sbx-run; when it cannot, the Makefile builds sbx-run with glibc and says why.
 set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
 
-pkgs_build="gcc make pkg-config libc6-dev libcap-dev libatf-dev kyua"
+# musl-tools: sbx-run is linked against musl; dpkg-dev: dpkg-source unpacks libcap2's source.
+pkgs_build="gcc make pkg-config libc6-dev libcap-dev libatf-dev kyua musl-tools dpkg-dev"
 pkgs_lint="clang-format cppcheck"
 pkgs_conform="bubblewrap firejail runc crun systemd-container proot util-linux"
 pkgs_bench="hyperfine strace"
@@ -13,15 +18,17 @@ pkgs_report="chromium"
 pkgs_kernels="qemu-system-x86 busybox-static cpio"
 
 want=""
+libcap_src=no
 for g in "$@"; do
 	case $g in
-	build) want="$want $pkgs_build" ;;
+	build) want="$want $pkgs_build" libcap_src=yes ;;
 	lint) want="$want $pkgs_lint" ;;
 	conform) want="$want $pkgs_conform" ;;
 	bench) want="$want $pkgs_bench" ;;
 	report) want="$want $pkgs_report" ;;
 	kernels) want="$want $pkgs_kernels" ;;
-	all) want="$want $pkgs_build $pkgs_lint $pkgs_conform $pkgs_bench $pkgs_report $pkgs_kernels" ;;
+	all) want="$want $pkgs_build $pkgs_lint $pkgs_conform $pkgs_bench $pkgs_report $pkgs_kernels"
+		libcap_src=yes ;;
 	*) echo "deps.sh: unknown group '$g'" >&2; exit 2 ;;
 	esac
 done
@@ -42,12 +49,21 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
 	exit 1
 fi
 
+# Debian's libcap2 source, once; optional (the Makefile falls back to a glibc sbx-run).
+fetch_libcap_src() {
+	[ "$libcap_src" = yes ] && [ "$(id -u)" = 0 ] || return 0
+	"$top/ci/libcap-src.sh" --auto || true
+}
+
 missing=""
 for p in $want; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
 	case $st in *"install ok installed"*) ;; *) missing="$missing $p" ;; esac
 done
-[ -z "$missing" ] && exit 0
+if [ -z "$missing" ]; then
+	fetch_libcap_src
+	exit 0
+fi
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "sandproof: installing missing Debian packages:$missing" >&2
@@ -60,6 +76,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 			exit 1
 		fi
 	fi
+	fetch_libcap_src
 	exit 0
 fi
 echo "sandproof: missing Debian packages; run as root:" >&2

@@ -16,6 +16,17 @@
 
 #define EXIT_SETUP 125
 
+/* For --version.  The Makefile names musl (which defines no macro of its own). */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#ifndef SBX_LIBC_NAME
+#ifdef __GLIBC__
+#define SBX_LIBC_NAME "glibc " STR(__GLIBC__) "." STR(__GLIBC_MINOR__)
+#else
+#define SBX_LIBC_NAME "an unknown libc"
+#endif
+#endif
+
 static const char usage_text[] =
     "usage: sbx-run [OPTIONS] [--] COMMAND [ARG...]\n"
     "\n"
@@ -186,7 +197,7 @@ main(int argc, char **argv)
 {
 	struct sbx_config *cfg = sbx_config_new();
 	if (!cfg)
-		die("config: %s", strerror(ENOMEM));
+		die("config: Cannot allocate memory");
 
 	/* Pass 1 finds the options that change the profile itself. */
 	const char *rootfs = NULL;
@@ -207,7 +218,7 @@ main(int argc, char **argv)
 			fputs(usage_text, stdout);
 			return 0;
 		} else if (strcmp(a, "--version") == 0) {
-			printf("sbx-run %s\n", SBX_VERSION);
+			printf("sbx-run %s\nbuilt with %s\n", SBX_VERSION, SBX_LIBC_NAME);
 			return 0;
 		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
 			verbose = true;
