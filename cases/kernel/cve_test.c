@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Kernel bugs that break a sandbox whatever the sandbox does, checked on the running kernel with
- * the probe's own verbs (docs/PROBE.md), so the logic is the one the escape cases use.  No
- * adapter runs here.  Namespace work happens in a forked child that reports through a pipe and
- * never calls ATF.
+ * Kernel bugs that break a sandbox whatever the sandbox does, checked on the running kernel (no
+ * adapter runs here).  Where the probe has the attempt (userns-extents, docs/PROBE.md) the case
+ * runs it, so the logic is the one the escape cases use and their negative controls cover.
+ * Namespace work happens in a forked child that reports through a pipe and never calls ATF.
  */
 #include "features.h"
 #include "sp_core.h"
@@ -200,8 +200,67 @@ ATF_TC_BODY(userns_extents_keep_host_root_files_closed, tc)
 			    value(out[0], "userns-extents.how", b[2], sizeof b[2]));
 }
 
+/*
+ * Dirty Pipe: on kernels 5.8 to 5.16.10 a pipe buffer kept PIPE_BUF_FLAG_CAN_MERGE across
+ * splice(2), so a write to the pipe after splicing a file's page into it went into the page
+ * cache of the file, whatever the descriptor's mode.  Tried on a file of the test's own (the
+ * working directory kyua gave it), opened read-only; a changed file is the proof.
+ */
+ATF_TC(dirty_pipe_cannot_write_read_only_file);
+ATF_TC_HEAD(dirty_pipe_cannot_write_read_only_file, tc)
+{
+	atf_tc_set_md_var(
+	    tc, "descr",
+	    "CVE-2022-0847 (Dirty Pipe, kernels 5.8 to 5.16.10): a write into a pipe holding a "
+	    "page spliced from a read-only descriptor does not change the file, after every "
+	    "buffer of the pipe has been used once (the flag the bug leaves set)");
+	atf_tc_set_md_var(tc, "X-property", "kernel.dirty-pipe");
+	atf_tc_set_md_var(tc, "X-cve", "CVE-2022-0847");
+	atf_tc_set_md_var(tc, "timeout", "60");
+}
+ATF_TC_BODY(dirty_pipe_cannot_write_read_only_file, tc)
+{
+	(void)tc;
+	static const char text[] = "sandproof dirty pipe canary: this line must not change\n";
+	char got[sizeof text];
+	int fd = open("canary", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+	ATF_REQUIRE(fd >= 0);
+	ATF_REQUIRE(write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1));
+	ATF_REQUIRE(close(fd) == 0);
+	fd = open("canary", O_RDONLY | O_CLOEXEC);
+	ATF_REQUIRE(fd >= 0);
+
+	/* Use every buffer of the pipe once (each then carries CAN_MERGE on a buggy kernel). */
+	int p[2];
+	ATF_REQUIRE(pipe2(p, O_CLOEXEC) == 0);
+	int size = fcntl(p[1], F_GETPIPE_SZ);
+	ATF_REQUIRE(size > 0);
+	static char buf[4096];
+	for (int left = size; left > 0; left -= (int)sizeof buf)
+		ATF_REQUIRE(write(p[1], buf, sizeof buf) == (ssize_t)sizeof buf);
+	for (int left = size; left > 0; left -= (int)sizeof buf)
+		ATF_REQUIRE(read(p[0], buf, sizeof buf) == (ssize_t)sizeof buf);
+
+	/* One byte of the file's page into the pipe, then a write that would merge into it. */
+	loff_t off = 0;
+	ssize_t spliced = splice(fd, &off, p[1], NULL, 1, 0);
+	ssize_t wrote = write(p[1], "XXXX", 4);
+	close(p[0]);
+	close(p[1]);
+	ssize_t n = pread(fd, got, sizeof got - 1, 0);
+	close(fd);
+	ATF_REQUIRE_EQ_MSG(spliced, 1, "splice: %s", strerror(errno));
+	ATF_REQUIRE_EQ_MSG(wrote, 4, "the write into the pipe: %s", strerror(errno));
+	ATF_REQUIRE_EQ(n, (ssize_t)(sizeof text - 1));
+	got[n] = '\0';
+	ATF_CHECK_STREQ_MSG(got, text,
+			    "the read-only file changed through the pipe: the kernel "
+			    "has CVE-2022-0847");
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, userns_extents_keep_host_root_files_closed);
+	ATF_TP_ADD_TC(tp, dirty_pipe_cannot_write_read_only_file);
 	return atf_no_error();
 }
