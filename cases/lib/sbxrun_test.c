@@ -518,6 +518,65 @@ CASE(rootfs_becomes_the_root, "--rootfs DIR is the root: its files are there, th
 	ATF_CHECK(strstr(LT_KV(out, "root_entries"), "usr") == NULL);
 }
 
+/*
+ * CVE-2019-19921, CVE-2021-30465: mount destinations inside a rootfs that are symlinks leading
+ * out of it.  sbx-run applies every step after pivot_root, with the host's root detached, so a
+ * link resolves inside the new root whatever it says: the mount lands there or is refused.
+ */
+CASE(rootfs_symlink_destinations_stay_inside,
+     "--rootfs DIR whose mount destinations are symlinks out of it (/../../HOST and HOST): "
+     "each mount lands inside or is refused; HOST gets no mount and no file")
+{
+	char host[2 * PATH_MAX], root[2 * PATH_MAX], link[2 * PATH_MAX + 8],
+	    target[2 * PATH_MAX + 16];
+	snprintf(host, sizeof(host), "%s", lt_scratch("host-target"));
+	snprintf(root, sizeof(root), "%s", lt_scratch("hostile-root"));
+	snprintf(target, sizeof(target), "/../../../..%s", host);
+	snprintf(link, sizeof(link), "%s/up", root);
+	ATF_REQUIRE(symlink(target, link) == 0);
+	snprintf(link, sizeof(link), "%s/abs", root);
+	ATF_REQUIRE(symlink(host, link) == 0);
+	/* The trap is armed: followed on the host, both links reach HOST. */
+	struct stat h, l;
+	ATF_REQUIRE(stat(host, &h) == 0);
+	for (const char *name = "up"; name; name = strcmp(name, "up") == 0 ? "abs" : NULL) {
+		snprintf(link, sizeof(link), "%s/%s", root, name);
+		ATF_REQUIRE_MSG(stat(link, &l) == 0 && l.st_ino == h.st_ino, "%s", link);
+	}
+	const char *const steps[][3] = {
+	    {"--tmpfs", "/up", NULL}, {"--dir", "/abs/made", NULL}, {"--bind", "SRC", "/up"}};
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		const char *args[16];
+		size_t n = 0;
+		args[n++] = "--rootfs";
+		args[n++] = root;
+		for (size_t k = 0; k < 3 && steps[i][k]; k++)
+			args[n++] = strcmp(steps[i][k], "SRC") == 0 ? lt_srcdir(tc) : steps[i][k];
+		args[n++] = "--ro-bind";
+		args[n++] = lt_srcdir(tc);
+		args[n++] = "/sbt";
+		args[n++] = "--";
+		args[n++] = "/sbt/observe";
+		args[n] = NULL;
+		lt_read_file("/proc/self/mountinfo", host_mounts_before,
+			     sizeof(host_mounts_before));
+		int st = run(tc, args);
+		lt_read_file("/proc/self/mountinfo", host_mounts_after, sizeof(host_mounts_after));
+		ATF_CHECK_MSG(st == 0 || st == 125, "%s %s: exit %d: %s", steps[i][0], steps[i][1],
+			      st, lt_oneline(O.err));
+		ATF_CHECK_STREQ_MSG(host_mounts_before, host_mounts_after, "%s %s", steps[i][0],
+				    steps[i][1]);
+		printf("%s %s: exit %d %s\n", steps[i][0], steps[i][1], st, lt_oneline(O.err));
+	}
+	DIR *d = opendir(host);
+	ATF_REQUIRE(d != NULL);
+	unsigned entries = 0;
+	for (struct dirent *e; (e = readdir(d)) != NULL;)
+		entries += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	ATF_CHECK_EQ_MSG(entries, 0, "%u entries appeared in the host directory", entries);
+}
+
 CASE(bind_is_writable_and_shared, "--bind SRC DST: writes inside appear in SRC")
 {
 	const char *dir = lt_scratch("shared");
@@ -1010,6 +1069,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, sigterm_is_forwarded);
 	ATF_TP_ADD_TC(tp, sandbox_dies_with_launcher);
 	ATF_TP_ADD_TC(tp, rootfs_becomes_the_root);
+	ATF_TP_ADD_TC(tp, rootfs_symlink_destinations_stay_inside);
 	ATF_TP_ADD_TC(tp, bind_is_writable_and_shared);
 	ATF_TP_ADD_TC(tp, ro_bind_covers_submounts);
 	ATF_TP_ADD_TC(tp, bind_into_tmp_is_not_hidden);
