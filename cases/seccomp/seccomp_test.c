@@ -157,7 +157,8 @@ SP_CASE(i386_abi_covered, "seccomp.i386-abi-covered", NULL,
 	check_i386_refused(r, "mount");
 }
 
-SP_CASE(refuses_tiocsti_high_bits, "seccomp.refuses-tiocsti-high-bits", "CVE-2019-10063",
+SP_CASE(refuses_tiocsti_high_bits, "seccomp.refuses-tiocsti-high-bits",
+	"CVE-2019-10063 CVE-2019-7303",
 	"The filter refuses the TIOCSTI ioctl also with bits set above the low 32 of the "
 	"request, which the kernel ignores: a filter comparing all 64 bits lets it through")
 {
