@@ -297,6 +297,7 @@ $(MUSL)/tools/sbx-run.o: tools/sbx-run.c Makefile | $(MUSL_INC)/.stamp
 	$(MUSL_CC) $(MUSL_CFLAGS) -DSBX_LIBC_NAME='"$(strip musl $(MUSL_VERSION))"' $(DEPFLAGS) -c -o $@ $<
 
 $(BUILD)/tools/sbx-run: $(MUSL)/tools/sbx-run.o $(LIBSBX_MUSL_A) $(LIBCAP_MUSL_A)
+	@mkdir -p $(@D)
 	$(MUSL_CC) -static $(LDFLAGS) -o $@ $^
 else
 SBX_RUN_NOTE = sbx-run: linked with glibc, not musl: $(SBX_RUN_WHY)
