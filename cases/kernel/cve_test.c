@@ -155,10 +155,12 @@ ATF_TC_HEAD(userns_extents_keep_host_root_files_closed, tc)
 }
 ATF_TC_BODY(userns_extents_keep_host_root_files_closed, tc)
 {
-	if (geteuid() != 0)
-		atf_tc_skip("not applicable in this mode: root-unavailable: a map of 1000 ids "
-			    "needs CAP_SETUID in the initial user namespace");
 	struct sp_feature_status st;
+	ATF_REQUIRE(sp_feature_check(SP_FEAT_ROOT, &st) == 0);
+	if (!st.available)
+		atf_tc_skip("not applicable in this mode: %s: %s (a map of 1000 ids and a file of "
+			    "host root need root in the initial user namespace)",
+			    st.code, st.why);
 	ATF_REQUIRE(sp_feature_check(SP_FEAT_USERNS, &st) == 0);
 	if (!st.available) {
 		if (atf_tc_get_config_var_as_bool_wd(tc, "must_work", false))
