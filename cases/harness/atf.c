@@ -191,6 +191,54 @@ sp_probe_opts(const atf_tc_t *tc, const struct sp_opts *o)
 	return r;
 }
 
+/* sp_probe_join: at the first run's end, while its probe holds, the same verbs once more through
+ * `ADAPTER join`. */
+struct join_ctx {
+	struct sp_config c;
+	struct sp_opts o;
+	struct sp_run *joined;
+	int rc;
+	bool done;
+};
+
+static int
+join_hook(struct sp_run *r, unsigned n, void *arg)
+{
+	struct join_ctx *j = arg;
+	if (n != 0 || j->done)
+		return 0;
+	j->done = true;
+	j->o.join = r;
+	j->rc = sp_run(&j->c, &j->o, j->joined);
+	return 0;
+}
+
+const struct sp_run *
+sp_probe_join(const atf_tc_t *tc, const struct sp_opts *o, const struct sp_run **joined)
+{
+	struct join_ctx *j = calloc(1, sizeof *j);
+	ATF_REQUIRE(j != NULL && (j->joined = calloc(1, sizeof *j->joined)) != NULL);
+	sp_config_from_tc(tc, &j->c);
+	j->o = *o;
+	struct sp_opts first = *o;
+	first.hook = join_hook;
+	first.hook_arg = j;
+	const struct sp_run *r = sp_probe_opts(tc, &first);
+	const char *name = sp_adapter(tc)->name;
+	if (!j->done)
+		atf_tc_fail("%s: the first probe never held, so nothing could join it", name);
+	if (j->rc != 0)
+		atf_tc_fail("harness: join: %s", j->joined->reason);
+	printf("joined:\n");
+	log_run(j->joined);
+	if (j->joined->verdict == SP_VERDICT_SETUP_FAILED)
+		atf_tc_fail("%s join: could not join the sandbox: %s", name, j->joined->reason);
+	if (j->joined->verdict == SP_VERDICT_BROKEN)
+		atf_tc_fail("%s join: %s", name, j->joined->reason);
+	*joined = j->joined;
+	return r;
+}
+
 bool
 sp_ns_private(const struct sp_run *r, enum sp_ns ns, char *msg, size_t size)
 {

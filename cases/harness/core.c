@@ -113,7 +113,10 @@ mkrundir(const char *base, struct sp_run *r)
 {
 	snprintf(r->rundir, sizeof r->rundir, "%s/sandproof-%s", base, r->nonce);
 	snprintf(r->probedir, sizeof r->probedir, "%s/probe", r->rundir);
+	snprintf(r->statedir, sizeof r->statedir, "%s/state", r->rundir);
 	if (mkdir(r->rundir, 0755) != 0 || chmod(r->rundir, 0755) != 0)
+		return -errno;
+	if (mkdir(r->statedir, 0700) != 0)
 		return -errno;
 	if (mkdir(r->probedir, 0755) != 0 || chmod(r->probedir, 0755) != 0)
 		return -errno;
@@ -445,7 +448,10 @@ sp_run(const struct sp_config *c, const struct sp_opts *o, struct sp_run *r)
 	}
 	r->out[0] = '\0';
 
-	int rc = mkrundir(c->rundir_base[0] ? c->rundir_base : "/var/tmp", r);
+	int rc;
+	if (o->join != NULL)
+		goto joined;
+	rc = mkrundir(c->rundir_base[0] ? c->rundir_base : "/var/tmp", r);
 	if (rc == 0)
 		rc = copy_probe(c->probe, r->probedir);
 	if (rc == 0 && o->privileged_copies)
@@ -467,14 +473,20 @@ sp_run(const struct sp_config *c, const struct sp_opts *o, struct sp_run *r)
 			return -1;
 		}
 
-	/* adapter run PROBE nonce=N dir=D host.*=... canary.*=... -- VERBS... hold */
+joined:
+	/* The joining run lives in its first run's directory, and never removes it. */
+	if (o->join != NULL) {
+		snprintf(r->probedir, sizeof r->probedir, "%s", o->join->probedir);
+		snprintf(r->statedir, sizeof r->statedir, "%s", o->join->statedir);
+	}
+	/* adapter run|join PROBE nonce=N dir=D host.*=... canary.*=... -- VERBS... hold */
 	char opt[64][512]; /* 32 KiB of stack: runs nest (a hook may start one) */
 	const char *argv[64 + SP_MAX_VERBS + 8];
 	char probe[PATH_MAX + 16];
 	int n = 0, k = 0;
 	snprintf(probe, sizeof probe, "%s/sp-probe", r->probedir);
 	argv[n++] = c->adapter;
-	argv[n++] = "run";
+	argv[n++] = o->join ? "join" : "run";
 	argv[n++] = probe;
 	snprintf(opt[k], sizeof opt[k], "nonce=%s", r->nonce);
 	argv[n++] = opt[k++];
@@ -499,12 +511,14 @@ sp_run(const struct sp_config *c, const struct sp_opts *o, struct sp_run *r)
 	argv[n++] = "hold";
 	argv[n] = NULL;
 
-	char env_dir[PATH_MAX + 32], env_nonce[64], env_canary[128];
-	const char *env[4];
+	char env_dir[PATH_MAX + 32], env_state[PATH_MAX + 32], env_nonce[64], env_canary[128];
+	const char *env[5];
 	int ne = 0;
 	snprintf(env_dir, sizeof env_dir, "SANDPROOF_PROBE_DIR=%s", r->probedir);
+	snprintf(env_state, sizeof env_state, "SANDPROOF_STATE_DIR=%s", r->statedir);
 	snprintf(env_nonce, sizeof env_nonce, "SANDPROOF_NONCE=%s", r->nonce);
 	env[ne++] = env_dir;
+	env[ne++] = env_state;
 	env[ne++] = env_nonce;
 	if (r->canary.env_name[0]) {
 		snprintf(env_canary, sizeof env_canary, "%s=sandproof-canary", r->canary.env_name);

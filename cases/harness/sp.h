@@ -53,6 +53,14 @@ const struct sp_run *sp_probe_opts(const atf_tc_t *tc, const struct sp_opts *o);
 	sp_probe_opts((tc),                                                                        \
 		      &(const struct sp_opts){.canaries = (canaries_), .verbs = {__VA_ARGS__}})
 
+/*
+ * The join group: run the probe with O's verbs, and while it holds run them again through
+ * `ADAPTER join`, in the same sandbox.  Returns the first run; *JOINED gets the second.  Fails the
+ * case when the adapter cannot join.
+ */
+const struct sp_run *sp_probe_join(const atf_tc_t *tc, const struct sp_opts *o,
+				   const struct sp_run **joined);
+
 /* The configuration sp_probe uses (adapter, probe, run directory), for cases that go further. */
 void sp_config_from_tc(const atf_tc_t *tc, struct sp_config *c);
 /* The adapter's description (cached per test process). */

@@ -94,6 +94,10 @@ struct sp_opts {
 	 * PROBEDIR/setuid/sp-probe (root-owned, mode 4755), for the probe's `exec-privs`.  Such a
 	 * copy runs only its `privs` report when started with privileges. */
 	bool privileged_copies;
+	/* `ADAPTER join` instead of `run`: the probe joins the sandbox of JOIN, a run whose probe
+	 * is holding (call from its hook).  No run directory or canary of its own: the probe is
+	 * JOIN's copy, and the adapter finds the sandbox through JOIN's $SANDPROOF_STATE_DIR. */
+	const struct sp_run *join;
 };
 
 enum sp_verdict {
@@ -184,6 +188,7 @@ struct sp_run {
 
 	char rundir[320];   /* RUNDIR = BASE/sandproof-NONCE: removed afterwards */
 	char probedir[352]; /* RUNDIR/probe = $SANDPROOF_PROBE_DIR */
+	char statedir[352]; /* RUNDIR/state = $SANDPROOF_STATE_DIR (mode 0700, the adapter's) */
 	struct sp_host host;
 	struct sp_outside outside;
 	struct sp_canaries canary;
