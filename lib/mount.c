@@ -21,27 +21,61 @@
 static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 #define DEV_COUNT (sizeof(dev_nodes) / sizeof(dev_nodes[0]))
 
+/*
+ * A clone of the tree at DFD/PATH (FLAGS: open_tree(2)'s, OPEN_TREE_CLONE among them) with ATTR
+ * set on each of its mounts.  open_tree_attr(2) does both in one call from Linux 6.15; before,
+ * it fails with ENOSYS (EPERM or ENOSYS under a seccomp filter that does not know it), and
+ * EINVAL stands for anything a kernel may refuse in the combined call: on those three errors
+ * open_tree(2) and mount_setattr(2) are made, and their error is the one reported.  The fd, or
+ * -1 with errno; *in_setattr tells that mount_setattr failed.
+ */
+static int
+clone_with_attr(int dfd, const char *path, unsigned flags, struct mount_attr *attr,
+		bool *in_setattr)
+{
+	*in_setattr = false;
+	int fd = sbx_open_tree_attr(dfd, path, flags, attr, sizeof(*attr));
+	if (fd >= 0 || (errno != ENOSYS && errno != EINVAL && errno != EPERM))
+		return fd;
+	fd = sbx_open_tree(dfd, path, flags);
+	if (fd < 0)
+		return -1;
+	unsigned at = AT_EMPTY_PATH | (flags & AT_RECURSIVE);
+	if (sbx_mount_setattr(fd, "", at, attr, sizeof(*attr)) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		*in_setattr = true;
+		return -1;
+	}
+	return fd;
+}
+
 int
 sbx_clone_tree(const char *src, unsigned flags, struct sbx_error *err, const char *step)
 {
-	int fd __attribute__((cleanup(cleanup_close))) =
-	    sbx_open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (fd < 0)
-		return sbx_fail(err, errno, step, src, "%s",
-				errno == ENOSYS ? "the kernel lacks open_tree (Linux 5.2)" : "");
+	const unsigned tree_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE;
+	int fd;
+	bool in_setattr = false;
 	/* A bind of a device node needs no attribute: nothing on it is executed. */
-	if (flags & SBX_BIND_NOATTR)
-		return take_fd(&fd);
-	struct mount_attr attr = {.attr_set = MOUNT_ATTR_NOSUID};
-	if (!(flags & SBX_BIND_DEV))
-		attr.attr_set |= MOUNT_ATTR_NODEV;
-	if (flags & SBX_BIND_RO)
-		attr.attr_set |= MOUNT_ATTR_RDONLY;
-	if (sbx_mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+	if (flags & SBX_BIND_NOATTR) {
+		fd = sbx_open_tree(AT_FDCWD, src, tree_flags);
+	} else {
+		struct mount_attr attr = {.attr_set = MOUNT_ATTR_NOSUID};
+		if (!(flags & SBX_BIND_DEV))
+			attr.attr_set |= MOUNT_ATTR_NODEV;
+		if (flags & SBX_BIND_RO)
+			attr.attr_set |= MOUNT_ATTR_RDONLY;
+		fd = clone_with_attr(AT_FDCWD, src, tree_flags, &attr, &in_setattr);
+	}
+	if (fd >= 0)
+		return fd;
+	if (in_setattr)
 		return sbx_fail(err, errno, step, src, "%s",
 				errno == ENOSYS ? "the kernel lacks mount_setattr (Linux 5.12)"
 						: "setting mount attributes");
-	return take_fd(&fd);
+	return sbx_fail(err, errno, step, src, "%s",
+			errno == ENOSYS ? "the kernel lacks open_tree (Linux 5.2)" : "");
 }
 
 /* Creates the mount point (a directory, or an empty file for a file mount); its parents only
@@ -355,16 +389,21 @@ file_step(const struct sbx_step *s, struct sbx_error *err)
 	return 0;
 }
 
-/* Read-only, nosuid, nodev, noexec: for covering parts of proc. */
+/* A clone of DFD/PATH made read-only, nosuid, nodev and noexec: for covering parts of proc. */
 static int
-cover_with(int tree, const char *path)
+proc_cover(int dfd, const char *path, unsigned flags)
 {
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
 					      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
-	if (sbx_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0 ||
-	    sbx_move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return -errno;
-	return 0;
+	bool in_setattr;
+	return clone_with_attr(dfd, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | flags, &attr,
+			       &in_setattr);
+}
+
+static int
+attach_cover(int tree, const char *path)
+{
+	return sbx_move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0 ? -errno : 0;
 }
 
 /* Attach the detached tmpfs EMPTY_FS on a fresh directory of the new root; FILE gets the path
@@ -420,11 +459,11 @@ protect_proc(const struct sbx_config *cfg, const char *dst, struct sbx_prepared 
 	for (size_t i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
 		if ((r = path_join(path, sizeof(path), dst, ro[i], err)) < 0)
 			return r;
-		int fd __attribute__((cleanup(cleanup_close))) = sbx_open_tree(
-		    AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		int fd __attribute__((cleanup(cleanup_close))) =
+		    proc_cover(AT_FDCWD, path, AT_RECURSIVE);
 		if (fd < 0 && errno == ENOENT)
 			continue;
-		r = fd < 0 ? -errno : cover_with(fd, path);
+		r = fd < 0 ? -errno : attach_cover(fd, path);
 		sbx_log(cfg, r, "protect proc", "%s read-only", path);
 		if (r < 0)
 			return sbx_fail(err, -r, "protect proc", path, NULL);
@@ -433,10 +472,24 @@ protect_proc(const struct sbx_config *cfg, const char *dst, struct sbx_prepared 
 	 * open in p->keep_fd: closing it would dissolve the tmpfs's detached root and wait for
 	 * an RCU grace period (see sbx_setup_mounts_keep). */
 	int empty_fs = p->keep_fd;
-	char attached[64] = ""; /* the empty file, when the tmpfs had to be attached */
+	char attached[64] = "";    /* the empty file, when the tmpfs had to be attached */
+	char first[PATH_MAX] = ""; /* the first mask made */
 	for (size_t i = 0; i < sizeof(masked) / sizeof(masked[0]); i++) {
 		if ((r = path_join(path, sizeof(path), dst, masked[i], err)) < 0)
 			return r;
+		if (first[0]) {
+			/* The other masks are binds of the first: one call each, and a file this
+			 * kernel lacks fails it with ENOENT.  The bind keeps the first mask's
+			 * read-only, nosuid, nodev and noexec (clone_mnt() copies mnt_flags) and
+			 * its private propagation. */
+			r = mount(first, path, NULL, MS_BIND, NULL) == 0 ? 0 : -errno;
+			if (r == -ENOENT)
+				continue;
+			sbx_log(cfg, r, "mask proc", "%s", path);
+			if (r < 0)
+				return sbx_fail(err, -r, "mask proc", path, "bind of '%s'", first);
+			continue;
+		}
 		if (access(path, F_OK) != 0)
 			continue;
 		if (empty_fs < 0) {
@@ -452,24 +505,20 @@ protect_proc(const struct sbx_config *cfg, const char *dst, struct sbx_prepared 
 						path, "making an empty file");
 			close(f);
 		}
-		int fd __attribute__((cleanup(cleanup_close))) =
-		    attached[0]
-			? sbx_open_tree(AT_FDCWD, attached, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)
-			: sbx_open_tree(empty_fs, "empty", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		int fd __attribute__((cleanup(cleanup_close))) = proc_cover(empty_fs, "empty", 0);
 		/* Before Linux 6.15 open_tree() refuses to clone from a mount that is not in the
 		 * caller's mount namespace (EINVAL; 6.1 and 6.12 do): attach the tmpfs on a fresh
-		 * directory of the new root while the masks are made, and clone from there. */
-		if (fd < 0 && errno == EINVAL && !attached[0] &&
+		 * directory of the new root, clone from there, and detach it again. */
+		if (fd < 0 && errno == EINVAL &&
 		    (r = attach_for_clone(empty_fs, attached, sizeof(attached))) == 0)
-			fd = sbx_open_tree(AT_FDCWD, attached, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-		r = fd < 0 ? -errno : cover_with(fd, path);
+			fd = proc_cover(AT_FDCWD, attached, 0);
+		r = fd < 0 ? -errno : attach_cover(fd, path);
+		detach_clone_source(attached);
 		sbx_log(cfg, r, "mask proc", "%s", path);
-		if (r < 0) {
-			detach_clone_source(attached);
+		if (r < 0)
 			return sbx_fail(err, -r, "mask proc", path, NULL);
-		}
+		snprintf(first, sizeof(first), "%s", path);
 	}
-	detach_clone_source(attached);
 	return 0;
 }
 
