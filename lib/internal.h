@@ -98,7 +98,7 @@ int sbx_log(const struct sbx_config *cfg, int rc, const char *step, const char *
 
 /* userns.c */
 unsigned long sbx_clone_flags(unsigned ns_mask);
-int sbx_write_id_maps(const struct sbx_config *cfg, uid_t outer_uid, gid_t outer_gid,
+int sbx_write_id_maps(const struct sbx_config *cfg, pid_t pid, uid_t outer_uid, gid_t outer_gid,
 		      struct sbx_error *err);
 unsigned sbx_effective_ns(const struct sbx_config *cfg);
 int sbx_limit_nested_userns(const struct sbx_config *cfg, struct sbx_error *err);

@@ -46,10 +46,8 @@ struct child {
 	char *const *argv;
 	int errfd;    /* write end of the error pipe */
 	int statusfd; /* write end of the status pipe */
-	int syncfd;   /* read end: the parent has written the id maps; -1 if the child does */
+	int syncfd;   /* read end: the parent has written the id maps; -1 without a user ns */
 	int parentfd; /* pidfd of the launcher, for die-with-parent; -1 */
-	uid_t uid;
-	gid_t gid;
 	const sigset_t *saved;
 };
 
@@ -130,16 +128,22 @@ run_init(struct child *c)
 	}
 	cleanup_close(&c->parentfd);
 
-	if (c->syncfd >= 0) {
-		char b;
-		while (read(c->syncfd, &b, 1) < 0 && errno == EINTR)
-			;
-		cleanup_close(&c->syncfd);
-	} else if ((ns & SBX_NS_USER) && sbx_write_id_maps(cfg, c->uid, c->gid, &e) < 0) {
-		child_fail(c, &e, 125);
-	}
+	/* Neither step needs a mapped id, only the capabilities this process holds in its new user
+	 * namespace (CAP_SYS_RESOURCE for /proc/sys/user, CAP_SYS_ADMIN for sethostname), so they
+	 * run while the launcher writes the id maps. */
 	if (sbx_limit_nested_userns(cfg, &e) < 0 || sbx_apply_hostname(cfg, &e) < 0)
 		child_fail(c, &e, 125);
+	if (c->syncfd >= 0) {
+		/* One byte: the maps are written.  End of file: the launcher could not write them
+		 * and reports why. */
+		char b;
+		ssize_t n;
+		while ((n = read(c->syncfd, &b, 1)) < 0 && errno == EINTR)
+			;
+		if (n != 1)
+			_exit(125);
+		cleanup_close(&c->syncfd);
+	}
 	/* The child of clone(CLONE_NEWPID) is already pid 1 of the new namespace, so the proc
 	 * mounted below shows that namespace (with unshare(CLONE_NEWPID) only the next fork
 	 * would be, pid_namespaces(7)). */
@@ -199,30 +203,6 @@ run_init(struct child *c)
 	}
 }
 
-/* The parent writes the maps only when setgroups must stay "allow": that needs CAP_SETGID in
- * the parent namespace, which the child does not have (user_namespaces(7)). */
-static int
-parent_write_maps(const struct sbx_config *cfg, pid_t pid, struct sbx_error *err)
-{
-	char path[64], line[64];
-	static const char *const files[] = {"setgroups", "uid_map", "gid_map"};
-	for (size_t i = 0; i < 3; i++) {
-		int n;
-		if (i == 0)
-			n = snprintf(line, sizeof(line), "allow");
-		else
-			n = snprintf(line, sizeof(line), "%u %u 1\n",
-				     i == 1 ? (unsigned)cfg->uid : (unsigned)cfg->gid,
-				     i == 1 ? (unsigned)geteuid() : (unsigned)getegid());
-		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, files[i]);
-		int r = sbx_write_file_at(AT_FDCWD, path, line, (size_t)n);
-		sbx_log(cfg, r, "write", "%s %s", path, line);
-		if (r < 0)
-			return sbx_fail(err, -r, "write id map", path, NULL);
-	}
-	return 0;
-}
-
 static void
 reap(pid_t pid)
 {
@@ -244,8 +224,13 @@ sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *pro
 	if (!argv || !argv[0])
 		return sbx_fail(err, EINVAL, "exec", "", "no command");
 	unsigned ns = sbx_effective_ns(cfg);
-	bool parent_maps =
-	    (ns & SBX_NS_USER) && (cfg->setgroups_allow || (cfg->testing & SBX_TESTING_SETGROUPS));
+	/*
+	 * The launcher writes the id maps of the new user namespace from outside (setgroups "allow"
+	 * can only be written from there, sbx_write_id_maps), on the CPU it already runs on, while
+	 * the child is scheduled and makes its first steps; the child waits for them on the sync
+	 * pipe only before its first step that needs them (mounting, with ids mapped).
+	 */
+	bool parent_maps = (ns & SBX_NS_USER) != 0;
 
 	int errp[2], syncp[2] = {-1, -1}, statp[2];
 	if (pipe2(statp, O_CLOEXEC) < 0)
@@ -297,8 +282,6 @@ sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *pro
 		    .statusfd = statp[1],
 		    .syncfd = syncp[0],
 		    .parentfd = parentfd,
-		    .uid = uid,
-		    .gid = gid,
 		    .saved = &proc->saved,
 		};
 		run_init(&c);
@@ -306,32 +289,27 @@ sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *pro
 	int clone_errno = errno;
 	close(errp[1]);
 	close(statp[1]);
-	cleanup_close(&syncp[0]);
 	cleanup_close(&parentfd);
 	cleanup_close(&leakfd);
 	if (pid < 0) {
 		sigprocmask(SIG_SETMASK, &proc->saved, NULL);
 		close(statp[0]);
 		close(errp[0]);
+		cleanup_close(&syncp[0]);
 		cleanup_close(&syncp[1]);
 		r = sbx_ns_fail(err, clone_errno, ns);
 		return sbx_log(cfg, r, "clone", "%#lx", sbx_clone_flags(ns));
 	}
 	sbx_log(cfg, 0, "clone", "%#lx pid %d", sbx_clone_flags(ns), (int)pid);
-	if (parent_maps) {
-		r = parent_write_maps(cfg, pid, err);
-		if (r < 0)
-			kill(pid, SIGKILL);
-		close(syncp[1]);
-		if (r < 0) {
-			close(errp[0]);
-			close(statp[0]);
-			reap(pid);
-			cleanup_close(&pidfd);
-			sigprocmask(SIG_SETMASK, &proc->saved, NULL);
-			return r;
-		}
-	}
+	/* On failure the sync pipe closes unwritten and the child exits; an error it reported
+	 * first (it may have failed before the maps, and then they fail) is the one returned.
+	 * Our read end stays open until the byte is written, so a child that has already exited
+	 * cannot make the write raise SIGPIPE. */
+	int maps_r = parent_maps ? sbx_write_id_maps(cfg, pid, uid, gid, err) : 0;
+	if (maps_r == 0 && parent_maps && write(syncp[1], "", 1) != 1)
+		maps_r = sbx_fail(err, errno, "write id maps", "", "signalling the child");
+	cleanup_close(&syncp[1]);
+	cleanup_close(&syncp[0]);
 
 	struct sbx_error rec;
 	ssize_t n;
@@ -339,6 +317,13 @@ sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *pro
 		n = read(errp[0], &rec, sizeof(rec));
 	while (n < 0 && errno == EINTR);
 	close(errp[0]);
+	if (maps_r < 0 && !(n == (ssize_t)sizeof(rec) && rec.err != 0)) {
+		close(statp[0]);
+		reap(pid);
+		cleanup_close(&pidfd);
+		sigprocmask(SIG_SETMASK, &proc->saved, NULL);
+		return maps_r;
+	}
 	if (n == (ssize_t)sizeof(rec) && rec.err != 0) {
 		/* The child reported a failure and exits; 126/127 still need its status. */
 		if (err)

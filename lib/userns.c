@@ -61,46 +61,51 @@ ns_names(unsigned ns_mask, char *buf, size_t size)
 
 /*
  * The kernel lets the creator of a user namespace write a map of one line holding its own
- * effective id (user_namespaces(7), "Defining user and group ID mappings"), so the child writes
- * its own maps and the parent need not wait for it.  setgroups is written first: since Linux 3.19
- * an unprivileged gid_map write is refused until setgroups is "deny", because dropping
- * supplementary groups with setgroups(2) would defeat permissions that deny access to a group
- * (CVE-2014-8989).
+ * effective id (user_namespaces(7), "Defining user and group ID mappings"), from inside the
+ * namespace (PID 0: /proc/self) or from its parent namespace (/proc/PID).  setgroups is written
+ * first: since Linux 3.19 an unprivileged gid_map write is refused until setgroups is "deny",
+ * because dropping supplementary groups with setgroups(2) would defeat permissions that deny
+ * access to a group (CVE-2014-8989).  "allow" needs CAP_SETGID in the parent namespace, so only
+ * a privileged parent can write it.
  */
 int
-sbx_write_id_maps(const struct sbx_config *cfg, uid_t outer_uid, gid_t outer_gid,
+sbx_write_id_maps(const struct sbx_config *cfg, pid_t pid, uid_t outer_uid, gid_t outer_gid,
 		  struct sbx_error *err)
 {
-	char line[64];
+	char line[64], path[64];
+	char dir[32] = "/proc/self";
 	int r;
+	if (pid > 0)
+		snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
 	bool allow = cfg->setgroups_allow || (cfg->testing & SBX_TESTING_SETGROUPS);
 	const char *sg = allow ? "allow" : "deny";
-	r = sbx_write_file_at(AT_FDCWD, "/proc/self/setgroups", sg, strlen(sg));
+	snprintf(path, sizeof(path), "%s/setgroups", dir);
+	r = sbx_write_file_at(AT_FDCWD, path, sg, strlen(sg));
 	/* ENOENT: a kernel before 3.19 has no setgroups file and no such attack to prevent. */
 	if (r < 0 && r != -ENOENT)
-		return sbx_log(cfg,
-			       sbx_fail(err, -r, "write setgroups", "/proc/self/setgroups",
-					"writing '%s'", sg),
+		return sbx_log(cfg, sbx_fail(err, -r, "write setgroups", path, "writing '%s'", sg),
 			       "write setgroups", "%s", sg);
 	sbx_log(cfg, 0, "write setgroups", "%s", sg);
 
 	int n = snprintf(line, sizeof(line), "%u %u 1\n", (unsigned)cfg->uid, (unsigned)outer_uid);
-	r = sbx_write_file_at(AT_FDCWD, "/proc/self/uid_map", line, (size_t)n);
+	snprintf(path, sizeof(path), "%s/uid_map", dir);
+	r = sbx_write_file_at(AT_FDCWD, path, line, (size_t)n);
 	sbx_log(cfg, r, "write uid_map", "%u %u 1", (unsigned)cfg->uid, (unsigned)outer_uid);
 	/* Since Linux 5.12 a map that includes the parent namespace's uid 0 needs CAP_SETFCAP in
 	 * the parent at creation time (verify_root_map(), kernel/user_namespace.c): a process
 	 * that is uid 0 without capabilities, e.g. inside another sandbox, cannot map itself. */
 	if (r == -EPERM && outer_uid == 0)
-		return sbx_fail(err, EPERM, "write uid_map", "/proc/self/uid_map",
+		return sbx_fail(err, EPERM, "write uid_map", path,
 				"mapping uid 0 of the parent namespace needs CAP_SETFCAP there");
 	if (r < 0)
-		return sbx_fail(err, -r, "write uid_map", "/proc/self/uid_map", "mapping %u to %u",
+		return sbx_fail(err, -r, "write uid_map", path, "mapping %u to %u",
 				(unsigned)cfg->uid, (unsigned)outer_uid);
 	n = snprintf(line, sizeof(line), "%u %u 1\n", (unsigned)cfg->gid, (unsigned)outer_gid);
-	r = sbx_write_file_at(AT_FDCWD, "/proc/self/gid_map", line, (size_t)n);
+	snprintf(path, sizeof(path), "%s/gid_map", dir);
+	r = sbx_write_file_at(AT_FDCWD, path, line, (size_t)n);
 	sbx_log(cfg, r, "write gid_map", "%u %u 1", (unsigned)cfg->gid, (unsigned)outer_gid);
 	if (r < 0)
-		return sbx_fail(err, -r, "write gid_map", "/proc/self/gid_map", "%s",
+		return sbx_fail(err, -r, "write gid_map", path, "%s",
 				allow ? "setgroups 'allow' needs CAP_SETGID in the parent namespace"
 				      : "");
 	return 0;
@@ -162,7 +167,7 @@ sbx_enter_namespaces(const struct sbx_config *cfg, struct sbx_error *err)
 		return sbx_log(cfg, sbx_ns_fail(err, errno, ns), "unshare", "%#lx",
 			       sbx_clone_flags(ns));
 	sbx_log(cfg, 0, "unshare", "%#lx", sbx_clone_flags(ns));
-	if ((ns & SBX_NS_USER) && (r = sbx_write_id_maps(cfg, uid, gid, err)) < 0)
+	if ((ns & SBX_NS_USER) && (r = sbx_write_id_maps(cfg, 0, uid, gid, err)) < 0)
 		return r;
 	if ((r = sbx_limit_nested_userns(cfg, err)) < 0)
 		return r;
