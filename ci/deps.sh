@@ -10,12 +10,12 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 # musl-tools: sbx-run is linked against musl; dpkg-dev: dpkg-source unpacks libcap2's source.
-pkgs_build="gcc make pkg-config libc6-dev libcap-dev libatf-dev kyua musl-tools dpkg-dev"
+pkgs_build="gcc make pkg-config libc6-dev libcap-dev libatf-dev kyua musl-tools dpkg-dev keyutils"
 pkgs_lint="clang-format cppcheck"
 pkgs_conform="bubblewrap firejail runc crun systemd-container proot util-linux"
 pkgs_bench="hyperfine strace"
 pkgs_report="chromium"
-pkgs_kernels="qemu-system-x86 busybox-static cpio"
+pkgs_kernels="qemu-system-x86 busybox-static cpio keyutils"
 
 want=""
 libcap_src=no
@@ -40,6 +40,7 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
 		case $p in
 		libcap-dev) pkg-config --exists libcap 2>/dev/null || missing="$missing $p" ;;
 		libatf-dev) pkg-config --exists atf-c 2>/dev/null || missing="$missing $p" ;;
+		keyutils) command -v keyctl >/dev/null 2>&1 || missing="$missing $p" ;;
 		gcc|make|pkg-config|kyua|clang-format|cppcheck|hyperfine|strace|proot|firejail|runc|crun|cpio)
 			command -v "$p" >/dev/null 2>&1 || missing="$missing $p" ;;
 		esac

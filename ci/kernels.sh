@@ -31,7 +31,7 @@ GUEST_USER=sandproof
 # The guest's userland is Debian's where it matters (what a sandboxed /bin/sh, ls or unshare(1)
 # prints is compared by cases), busybox for the rest (mount, su, tar, insmod, poweroff ...).
 GUEST_PACKAGES="coreutils dash bash grep sed gzip findutils"
-GUEST_PROGRAMS="kyua unshare nsenter setpriv setsid findmnt lsns"
+GUEST_PROGRAMS="kyua unshare nsenter setpriv setsid keyctl findmnt lsns"
 CHECK_USER=${SANDPROOF_CHECK_USER:-sandproof-check}
 ADAPTER=${SANDPROOF_ADAPTER:-ref}
 ALL_VARIANTS="default kernel.unprivileged_userns_clone=0 user.max_user_namespaces=0"

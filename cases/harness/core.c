@@ -502,7 +502,8 @@ joined:
 	argv[n++] = opt[k++];
 	if (o->stdin_tty)
 		argv[n++] = "tty=1";
-	int nc = sp_canaries_args(r, opt + k, 64 - k);
+	/* A joining probe is told of its first run's canaries: they are that sandbox's. */
+	int nc = sp_canaries_args(o->join ? o->join : r, opt + k, 64 - k);
 	for (int i = 0; i < nc; i++)
 		argv[n++] = opt[k++];
 	argv[n++] = "--";

@@ -113,6 +113,20 @@ SP_CASE(only_standard_descriptors, "join.only-standard-fds", "CVE-2016-9962",
 		      (int)j->outside.pid, j->outside.fds);
 }
 
+SP_CASE(keyring_canary, "join.keyring", NULL,
+	"A program joined into the running sandbox cannot find a user key of the session "
+	"keyring of the process that started the sandbox (KEYCTL_SEARCH and request_key fail), "
+	"as the first program cannot")
+{
+	sp_require_feature(tc, SP_FEAT_KEYRING);
+	const struct sp_run *j,
+	    *r = sp_probe_join(
+		tc, &(const struct sp_opts){.canaries = SP_CANARY_KEY, .verbs = {"canary:key"}},
+		&j);
+	SP_CHECK_KEY(j, "canary:key.reached", "0");
+	SP_CHECK_UNREACHED(r, SP_CANARY_KEY);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, same_namespaces);
@@ -121,5 +135,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, same_capabilities);
 	ATF_TP_ADD_TC(tp, same_seccomp);
 	ATF_TP_ADD_TC(tp, only_standard_descriptors);
+	ATF_TP_ADD_TC(tp, keyring_canary);
 	return atf_no_error();
 }
