@@ -162,7 +162,9 @@ ATF_TC_BODY(userns_extents_keep_host_root_files_closed, tc)
 			    "host root need root in the initial user namespace)",
 			    st.code, st.why);
 	ATF_REQUIRE(sp_feature_check(SP_FEAT_USERNS, &st) == 0);
-	if (!st.available) {
+	/* The outer namespace is made by root; the nested one by its root, which holds no
+	 * capability in the initial namespace (Debian's unprivileged_userns_clone=0 refuses it). */
+	if (!st.available || sp_nested_userns_refused(&st)) {
 		if (atf_tc_get_config_var_as_bool_wd(tc, "must_work", false))
 			atf_tc_fail("must_work: %s: %s", st.code, st.why);
 		atf_tc_skip("%s: %s", st.code, st.why);
@@ -192,7 +194,8 @@ ATF_TC_BODY(userns_extents_keep_host_root_files_closed, tc)
 	printf("file of host root:\n%s\nfile of the outer namespace's root:\n%s\n", out[0], out[1]);
 	for (int i = 0; i < 2; i++)
 		ATF_REQUIRE_STREQ_MSG(value(out[i], "userns-extents.nested", b[0], sizeof b[0]),
-				      "ok", "the nested namespace was not made: %s", out[i]);
+				      "ok", "the nested namespace was not made (%s's run)",
+				      i ? "the control" : "the host root file");
 	ATF_CHECK_STREQ_MSG(value(out[1], "userns-extents.reached", b[0], sizeof b[0]), "1",
 			    "control: the outer root's own file did not open (%s)",
 			    value(out[1], "userns-extents.how", b[1], sizeof b[1]));
