@@ -135,8 +135,8 @@ mkrundir(const char *base, struct sp_run *r)
 	return 0;
 }
 
-static int
-copy_probe(const char *from, const char *dir)
+int
+sp_copy_probe(const char *from, const char *dir)
 {
 	char to[PATH_MAX];
 	snprintf(to, sizeof to, "%s/sp-probe", dir);
@@ -174,16 +174,22 @@ static const struct {
 	} data[2];
 } all_caps = {0x02000000u /* VFS_CAP_REVISION_2 */, {{0xffffffffu, 0}, {0xffffffffu, 0}}};
 
-static bool
-write_proc_self(const char *file, const char *text)
+bool
+sp_write_file(const char *path, const char *text)
 {
-	char path[64];
-	snprintf(path, sizeof path, "/proc/self/%s", file);
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
 	bool ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
 	return close(fd) == 0 && ok;
+}
+
+static bool
+write_proc_self(const char *file, const char *text)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/%s", file);
+	return sp_write_file(path, text);
 }
 
 /*
@@ -224,7 +230,7 @@ make_privileged_copies(const char *from, const char *probedir)
 	char d[PATH_MAX], f[PATH_MAX + 16];
 	int rc = 0;
 	snprintf(d, sizeof d, "%s/fcaps", probedir);
-	if (mkdir(d, 0755) != 0 || (rc = copy_probe(from, d)) != 0)
+	if (mkdir(d, 0755) != 0 || (rc = sp_copy_probe(from, d)) != 0)
 		return rc ? rc : -errno;
 	snprintf(f, sizeof f, "%s/sp-probe", d);
 	if (geteuid() != 0) {
@@ -234,7 +240,7 @@ make_privileged_copies(const char *from, const char *probedir)
 	if (setxattr(f, "security.capability", &all_caps, sizeof all_caps, 0) != 0)
 		return -errno;
 	snprintf(d, sizeof d, "%s/setuid", probedir);
-	if (mkdir(d, 0755) != 0 || (rc = copy_probe(from, d)) != 0)
+	if (mkdir(d, 0755) != 0 || (rc = sp_copy_probe(from, d)) != 0)
 		return rc ? rc : -errno;
 	snprintf(f, sizeof f, "%s/sp-probe", d);
 	if (chown(f, 0, 0) != 0 || chmod(f, 04755) != 0)
@@ -453,7 +459,7 @@ sp_run(const struct sp_config *c, const struct sp_opts *o, struct sp_run *r)
 		goto joined;
 	rc = mkrundir(c->rundir_base[0] ? c->rundir_base : "/var/tmp", r);
 	if (rc == 0)
-		rc = copy_probe(c->probe, r->probedir);
+		rc = sp_copy_probe(c->probe, r->probedir);
 	if (rc == 0 && o->privileged_copies)
 		rc = make_privileged_copies(c->probe, r->probedir);
 	if (rc != 0) {

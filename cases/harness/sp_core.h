@@ -223,6 +223,11 @@ bool sp_host_has_probe_mount(const struct sp_run *r);
 /* The canary state of KIND (an enum sp_canary bit). */
 const struct sp_canary_state *sp_canary_state(const struct sp_run *r, unsigned kind_bit);
 
+/* Copy the probe FROM to DIR/sp-probe, mode 0755.  0, or -errno. */
+int sp_copy_probe(const char *from, const char *dir);
+/* Write TEXT to the existing file PATH in one write (id maps, setgroups): did it all go? */
+bool sp_write_file(const char *path, const char *text);
+
 /*
  * The leftover guard, usable on its own: kill every descendant of this process (which the harness
  * makes a child subreaper, so daemonised children come back to it) except EXCLUDE, and every

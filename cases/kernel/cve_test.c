@@ -6,7 +6,7 @@
  * Namespace work happens in a forked child that reports through a pipe and never calls ATF.
  */
 #include "features.h"
-#include "sp_core.h"
+#include "sp.h"
 
 #include <atf-c.h>
 #include <errno.h>
@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,32 +24,6 @@
 /* The outer user namespace: 1000 ids from host uid 100000, as in LTP userns08. */
 #define OUTER_BASE 100000u
 #define OUTER_MAP "0 100000 1000"
-
-static bool
-write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	bool ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
-	return close(fd) == 0 && ok;
-}
-
-static bool
-copy_file(const char *from, const char *to, mode_t mode)
-{
-	int in = open(from, O_RDONLY | O_CLOEXEC);
-	int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	struct stat st;
-	bool ok = in >= 0 && out >= 0 && fstat(in, &st) == 0;
-	for (off_t off = 0; ok && off < st.st_size;)
-		ok = sendfile(out, in, &off, (size_t)(st.st_size - off)) > 0;
-	if (in >= 0)
-		close(in);
-	if (out >= 0)
-		ok = close(out) == 0 && ok;
-	return ok && chmod(to, mode) == 0;
-}
 
 /* A 0600 file owned by UID:GID holding one line. */
 static bool
@@ -102,10 +75,10 @@ probe_in_outer_userns(const char *probe, const char *target, char *out, size_t s
 	if (read(ready[0], &c, 1) != 1 || c != 'u')
 		failed = "unshare(CLONE_NEWUSER) in the child";
 	snprintf(path, sizeof path, "/proc/%d/uid_map", (int)pid);
-	if (failed == NULL && !write_file(path, OUTER_MAP))
+	if (failed == NULL && !sp_write_file(path, OUTER_MAP))
 		failed = "writing the outer uid_map";
 	snprintf(path, sizeof path, "/proc/%d/gid_map", (int)pid);
-	if (failed == NULL && !write_file(path, OUTER_MAP))
+	if (failed == NULL && !sp_write_file(path, OUTER_MAP))
 		failed = "writing the outer gid_map";
 	if (failed == NULL && write(go[1], "g", 1) != 1)
 		failed = "starting the child";
@@ -164,22 +137,19 @@ ATF_TC_BODY(userns_extents_keep_host_root_files_closed, tc)
 	ATF_REQUIRE(sp_feature_check(SP_FEAT_USERNS, &st) == 0);
 	/* The outer namespace is made by root; the nested one by its root, which holds no
 	 * capability in the initial namespace (Debian's unprivileged_userns_clone=0 refuses it). */
-	if (!st.available || sp_nested_userns_refused(&st)) {
-		if (atf_tc_get_config_var_as_bool_wd(tc, "must_work", false))
-			atf_tc_fail("must_work: %s: %s", st.code, st.why);
-		atf_tc_skip("%s: %s", st.code, st.why);
-	}
+	if (!st.available || sp_nested_userns_refused(&st))
+		sp_skip_environment(tc, st.code, "%s", st.why);
 
 	char dir[] = "/var/tmp/sandproof-cve-XXXXXX", probe[128], host[128], own[128];
-	char from[4096], out[2][8192], b[3][256];
+	char out[2][8192], b[3][256];
+	struct sp_config c;
+	sp_config_from_tc(tc, &c);
 	ATF_REQUIRE(mkdtemp(dir) != NULL && chmod(dir, 0755) == 0);
-	snprintf(from, sizeof from, "%s/../probe/sp-probe",
-		 atf_tc_get_config_var_wd(tc, "srcdir", "."));
 	snprintf(probe, sizeof probe, "%s/sp-probe", dir);
 	snprintf(host, sizeof host, "%s/host-root", dir);
 	snprintf(own, sizeof own, "%s/outer-root", dir);
 	const char *failed[2] = {"setting up"};
-	if (copy_file(from, probe, 0755) && plant(host, 0, 0) &&
+	if (sp_copy_probe(c.probe, dir) == 0 && plant(host, 0, 0) &&
 	    plant(own, OUTER_BASE, OUTER_BASE)) {
 		failed[0] = probe_in_outer_userns(probe, host, out[0], sizeof out[0]);
 		failed[1] = probe_in_outer_userns(probe, own, out[1], sizeof out[1]);

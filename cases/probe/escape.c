@@ -310,19 +310,6 @@ sp_verb_setns_canary(const struct sp_verb_call *v)
 	return SP_OBSERVED;
 }
 
-static void
-write_proc(const char *file, const char *text)
-{
-	char path[64];
-	snprintf(path, sizeof path, "/proc/self/%s", file);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (write(fd, text, strlen(text)) < 0)
-			(void)0;
-		close(fd);
-	}
-}
-
 /* The child of escape-release-agent: exit 0 when release_agent opened for writing, else errno. */
 static int
 release_agent_child(const char *target, const char *controller)
@@ -332,11 +319,11 @@ release_agent_child(const char *target, const char *controller)
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWCGROUP) != 0)
 		return 100 + (errno & 0x7f);
 	char map[64];
-	write_proc("setgroups", "deny");
+	sp_write_proc(0, "setgroups", "deny");
 	snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
-	write_proc("uid_map", map);
+	sp_write_proc(0, "uid_map", map);
 	snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
-	write_proc("gid_map", map);
+	sp_write_proc(0, "gid_map", map);
 	/* The mount below lands in this child's new mount namespace, owned by its new user
 	 * namespace (so never propagated back); checked, not assumed. */
 	if (!sp_ns_private("mnt"))
@@ -632,11 +619,11 @@ enter_private_mntns(void)
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
 		return false;
 	char map[64];
-	write_proc("setgroups", "deny");
+	sp_write_proc(0, "setgroups", "deny");
 	snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
-	write_proc("uid_map", map);
+	sp_write_proc(0, "uid_map", map);
 	snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
-	write_proc("gid_map", map);
+	sp_write_proc(0, "gid_map", map);
 	return sp_ns_private("mnt");
 }
 
@@ -727,11 +714,11 @@ sp_verb_userns_after_chroot(const struct sp_verb_call *v)
 		sp_kv(v, "nested-userns", "%s", nested ? "ok" : sp_errname(errno));
 		if (nested) {
 			char map[64];
-			write_proc("setgroups", "deny");
+			sp_write_proc(0, "setgroups", "deny");
 			snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
-			write_proc("uid_map", map);
+			sp_write_proc(0, "uid_map", map);
 			snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
-			write_proc("gid_map", map);
+			sp_write_proc(0, "gid_map", map);
 		}
 		if (chdir(dir) == 0 && chroot(target) == 0) {
 			sp_kv(v, "nested-chroot", "ok");

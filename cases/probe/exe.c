@@ -15,6 +15,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Append PID to the comma-separated LIST (of SIZE bytes) while it fits. */
+static void
+add_pid(char *list, size_t size, const char *pid)
+{
+	size_t o = strlen(list);
+	if (o + 24 < size)
+		snprintf(list + o, size - o, "%s%s", o ? "," : "", pid);
+}
+
 /*
  * CVE-2019-5736: the runtime's binary reachable as /proc/PID/exe of a visible process, writable
  * from inside.  Opens each one O_WRONLY and closes it at once, never writing; a running binary
@@ -22,7 +31,6 @@
  */
 struct exe_open {
 	char opened[1024];
-	size_t o;
 	unsigned tried;
 	long self;
 };
@@ -40,9 +48,7 @@ try_exe_open_write(const char *pid, void *arg)
 	if (fd < 0)
 		return true;
 	close(fd);
-	if (x->o + 24 < sizeof x->opened)
-		x->o += (size_t)snprintf(x->opened + x->o, sizeof x->opened - x->o, "%s%s",
-					 x->o ? "," : "", pid);
+	add_pid(x->opened, sizeof x->opened, pid);
 	return true;
 }
 
@@ -72,14 +78,6 @@ struct exe_reopen {
 	unsigned held;
 	long self;
 };
-
-static void
-add_pid(char *list, size_t size, const char *pid)
-{
-	size_t o = strlen(list);
-	if (o + 24 < size)
-		snprintf(list + o, size - o, "%s%s", o ? "," : "", pid);
-}
 
 static bool
 try_exe_reopen(const char *pid, void *arg)

@@ -62,21 +62,6 @@ first_ids(const char *file, unsigned long ids[EXTENTS])
 	return (long)total;
 }
 
-static bool
-write_child_file(pid_t pid, const char *file, const char *text)
-{
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ssize_t n = write(fd, text, strlen(text));
-	int e = errno;
-	close(fd);
-	errno = e;
-	return n == (ssize_t)strlen(text);
-}
-
 static void
 format_map(char *out, size_t size, const unsigned long ids[EXTENTS])
 {
@@ -169,12 +154,12 @@ sp_verb_userns_extents(const struct sp_verb_call *v)
 		snprintf(step, sizeof step, "unshare %s", sp_errname(e));
 	} else {
 		format_map(map, sizeof map, uids);
-		if (!write_child_file(pid, "uid_map", map)) {
+		if (!sp_write_proc(pid, "uid_map", map)) {
 			snprintf(step, sizeof step, "uid_map %s", sp_errname(errno));
 		} else {
 			format_map(map, sizeof map, gids);
-			if (!write_child_file(pid, "setgroups", "deny") ||
-			    !write_child_file(pid, "gid_map", map))
+			if (!sp_write_proc(pid, "setgroups", "deny") ||
+			    !sp_write_proc(pid, "gid_map", map))
 				snprintf(step, sizeof step, "gid_map %s", sp_errname(errno));
 		}
 	}

@@ -99,6 +99,10 @@ typedef bool sp_row_fn(const char *line, const char *canary, bool *is_canary);
 int sp_proc_table(const struct sp_verb_call *v, const char *path, const char *count_key,
 		  const char *canary_opt, sp_row_fn *fn);
 
+/* Write TEXT to /proc/PID/FILE (PID 0: /proc/self), as id maps and setgroups are written:
+ * whole, in one write.  False with errno set when it was not. */
+bool sp_write_proc(pid_t pid, const char *file, const char *text);
+
 /* Wait for the child PID (EINTR retried): did it exit (rather than die of a signal)? */
 bool sp_wait_child(pid_t pid);
 

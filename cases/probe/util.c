@@ -146,3 +146,21 @@ sp_proc_table(const struct sp_verb_call *v, const char *path, const char *count_
 		sp_kv(v, "canary", "%d", listed);
 	return SP_OBSERVED;
 }
+
+bool
+sp_write_proc(pid_t pid, const char *file, const char *text)
+{
+	char path[64];
+	if (pid == 0)
+		snprintf(path, sizeof path, "/proc/self/%s", file);
+	else
+		snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = write(fd, text, strlen(text));
+	int e = errno;
+	close(fd);
+	errno = e;
+	return n == (ssize_t)strlen(text);
+}
