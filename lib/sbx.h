@@ -141,8 +141,9 @@ int sbx_config_symlink(struct sbx_config *cfg, const char *target, const char *d
 int sbx_config_file(struct sbx_config *cfg, const char *dst, const char *content, mode_t mode);
 
 /* The strict profile's pieces.  add_host_system: read-only binds of the host's /usr, /bin,
- * /sbin, /lib* and /etc, those that exist; a symlink among them (merged /usr: /bin -> usr/bin)
- * becomes the same symlink.  add_standard_mounts: /proc, a minimal /dev, a fresh /tmp. */
+ * /sbin, /etc, /lib, /lib32, /lib64 and /libx32, those that exist; a symlink among them (merged
+ * /usr: /bin -> usr/bin) becomes the same symlink.  add_standard_mounts: /proc, a minimal /dev, a
+ * fresh /tmp. */
 int sbx_config_add_host_system(struct sbx_config *cfg);
 int sbx_config_add_standard_mounts(struct sbx_config *cfg);
 
@@ -204,19 +205,22 @@ int sbx_exec(const struct sbx_config *cfg, char *const argv[], struct sbx_error 
 
 /* A running sandbox. */
 struct sbx_proc {
-	pid_t pid;      /* the sandbox's init (pid 1 inside), or the command without a pid ns */
-	int pidfd;      /* pidfd of pid, or -1 */
-	int statusfd;   /* the init writes the command's status here before it exits */
+	pid_t pid;    /* the sandbox's init (pid 1 inside), or the command without a pid ns */
+	int pidfd;    /* pidfd of pid, or -1 */
+	int statusfd; /* the init writes the command's status here, then exits once it is closed */
 	sigset_t saved; /* the caller's signal mask, restored by sbx_wait() */
 };
 
 /*
- * Runs argv in the sandbox: one clone() with every namespace, the child writes its own id maps,
- * builds the mounts, then forks once more: that process runs the command (sbx_exec) while the
- * first stays as init (pid 1): it reaps zombies, forwards SIGTERM SIGINT SIGHUP SIGQUIT SIGUSR1
- * SIGUSR2 to the command and exits with its status.  Returns 0 once the command was executed, or
- * -errno with *err naming the failing step (reported by the child over a close-on-exec pipe).
- * The forwarded signals stay blocked in the caller until sbx_wait().
+ * Runs argv in the sandbox: one clone() with every namespace, the caller writes the child's id
+ * maps while the child starts, the child builds the mounts, then forks once more: that process
+ * runs the command (sbx_exec) while the first stays as init (pid 1): it reaps zombies, forwards
+ * SIGTERM SIGINT SIGHUP SIGQUIT SIGUSR1 SIGUSR2 to the command, and when the command has exited it
+ * kills the rest of the sandbox, writes the status and exits once sbx_wait() or
+ * sbx_wait_status() has read it (so the namespaces' teardown in its exit never runs before the
+ * caller has the status).  Returns 0 once the command was executed, or -errno with *err naming
+ * the failing step (reported by the child over a close-on-exec pipe).  The forwarded signals stay
+ * blocked in the caller until sbx_wait().
  */
 int sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc *proc,
 	      struct sbx_error *err);
@@ -224,8 +228,8 @@ int sbx_spawn(const struct sbx_config *cfg, char *const argv[], struct sbx_proc 
  * status as a shell shows it (0-255; 128+N for a death by signal N). */
 int sbx_wait(struct sbx_proc *proc);
 /* The same, but returns as soon as the init has reported the command's status, without waiting
- * for the kernel to tear the namespaces down (the init may still be exiting; it stays a child of
- * the caller until reaped).  For launchers that exit right after. */
+ * for the kernel to tear the namespaces down (the init exits after this returns; it stays a child
+ * of the caller until reaped).  For launchers that exit right after. */
 int sbx_wait_status(struct sbx_proc *proc);
 /* sbx_spawn + sbx_wait.  Returns the status, or -errno with *err filled (for a command that
  * could not be executed, err->step is "exec", after the sandbox has exited). */

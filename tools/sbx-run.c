@@ -31,7 +31,7 @@ static const char usage_text[] =
     "usage: sbx-run [OPTIONS] [--] COMMAND [ARG...]\n"
     "\n"
     "Without options: the strict profile.  New user, mount, pid, uts, ipc, net and cgroup\n"
-    "namespaces; a fresh tmpfs root with read-only binds of /usr /bin /sbin /lib* /etc;\n"
+    "namespaces; a fresh tmpfs root with read-only binds of /usr /bin /sbin /etc /lib*;\n"
     "/proc, a minimal /dev and a fresh /tmp; no /sys; no capabilities; no_new_privs; a new\n"
     "session and session keyring; no nested user namespaces; the sandbox dies with sbx-run;\n"
     "environment cleared but PATH (its absolute entries), TERM, HOME=/.\n"
