@@ -555,6 +555,96 @@ CASE(wait_forwards_sigterm, "sbx_wait forwards SIGTERM; the init exits with the 
 	ATF_CHECK_STREQ_MSG(LT_KV(O.out, "status"), "42", "%s", lt_oneline(O.err));
 }
 
+/* From the host: the state letter of pid's /proc/PID/stat ('?' when gone) and its parent. */
+static char
+proc_state(pid_t pid, pid_t *ppid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (lt_read_file(path, buf, sizeof(buf)) <= 0)
+		return '?';
+	const char *p = strrchr(buf, ')');
+	int pp = 0;
+	char st = '?';
+	if (!p || sscanf(p + 1, " %c %d", &st, &pp) != 2)
+		return '?';
+	*ppid = pp;
+	return st;
+}
+
+/* The live (not zombie) children of the init, seen from the host. */
+static int
+live_children(pid_t init)
+{
+	int n = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		pid_t pid = (pid_t)atoi(de->d_name), ppid = 0;
+		if (pid <= 0)
+			continue;
+		char st = proc_state(pid, &ppid);
+		if (ppid == init && st != 'Z' && st != 'X' && st != '?')
+			n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static int
+linger_child(void *arg)
+{
+	(void)arg;
+	struct sbx_config *cfg = sbx_config_new();
+	struct sbx_error e;
+	struct sbx_proc p;
+	sbx_config_bind(cfg, "/usr", "/usr", SBX_BIND_RO);
+	sbx_config_symlink(cfg, "usr/bin", "/bin");
+	sbx_config_symlink(cfg, "usr/lib", "/lib");
+	sbx_config_symlink(cfg, "usr/lib64", "/lib64");
+	sbx_config_dev(cfg, "/dev");
+	/* The background sleep outlives its shell, so it is the init's child when the status is
+	 * written. */
+	char *argv[] = {LT_UNCONST("/bin/sh"), LT_UNCONST("-c"),
+			LT_UNCONST("/bin/sleep 1000 & exit 7"), NULL};
+	int r = sbx_spawn(cfg, argv, &p, &e);
+	if (r == -EPERM || r == -ENOSPC)
+		return LT_SKIP;
+	if (r < 0)
+		return print_err(r, &e), 1;
+	struct pollfd st = {.fd = p.statusfd, .events = POLLIN};
+	printf("status_written=%d\n", poll(&st, 1, 30000) == 1);
+	/* Until the status is read the init stays (200 ms of watching: it must not exit), and
+	 * the rest of the sandbox is killed meanwhile (30 s at most, a bound, not a timing). */
+	struct pollfd pf = {.fd = p.pidfd, .events = POLLIN};
+	printf("init_stayed=%d\n", p.pidfd >= 0 && poll(&pf, 1, 200) == 0);
+	int left = live_children(p.pid);
+	for (int i = 0; i < 3000 && left > 0; i++, left = live_children(p.pid))
+		usleep(10000);
+	printf("rest_left=%d\n", left);
+	pid_t init = p.pid;
+	int pidfd = dup(p.pidfd);
+	printf("status=%d\n", sbx_wait_status(&p));
+	pf.fd = pidfd;
+	printf("init_exited=%d\n", poll(&pf, 1, 30000) == 1);
+	waitpid(init, NULL, WNOHANG);
+	return 0;
+}
+
+CASE(init_exits_once_the_status_is_read,
+     "sbx_spawn's init: after the command, it kills the rest, then exits only once the status is "
+     "read")
+{
+	lt_require(tc, LT_NS_STRICT);
+	lt_child("linger", linger_child, NULL, &O);
+	ATF_CHECK_STREQ_MSG(LT_KV(O.out, "status_written"), "1", "%s", lt_oneline(O.err));
+	ATF_CHECK_STREQ(LT_KV(O.out, "init_stayed"), "1");
+	ATF_CHECK_STREQ(LT_KV(O.out, "rest_left"), "0");
+	ATF_CHECK_STREQ(LT_KV(O.out, "status"), "7");
+	ATF_CHECK_STREQ(LT_KV(O.out, "init_exited"), "1");
+}
+
 /* ---- config and errors (pure: run in the test process) -------------------------------- */
 
 CASE(config_rejects_bad_destinations, "relative, '..' and overlong destinations: -errno + record")
@@ -643,6 +733,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, log_callback_gets_one_line_per_step);
 	ATF_TP_ADD_TC(tp, spawn_reports_the_failing_step_and_path);
 	ATF_TP_ADD_TC(tp, wait_forwards_sigterm);
+	ATF_TP_ADD_TC(tp, init_exits_once_the_status_is_read);
 	ATF_TP_ADD_TC(tp, config_rejects_bad_destinations);
 	ATF_TP_ADD_TC(tp, config_rejects_unknown_names);
 	ATF_TP_ADD_TC(tp, check_refuses_missing_sources);
