@@ -14,15 +14,28 @@
  * (ru_maxrss of that child, not of its descendants).  A run whose exit status is not 0 is
  * counted as a failure and reported; the statistics only use successful runs.
  *
+ * What a run leaves behind is waited for before the next run starts: sandproof-bench is a child
+ * subreaper (PR_SET_CHILD_SUBREAPER), so a sandbox's init that is still exiting when its launcher
+ * returns (tearing the sandbox's namespaces down) becomes our child and is reaped, outside every
+ * timed window.  Otherwise that teardown runs during the next command's run and is counted
+ * there.  "settle_ms" is the median time from a command's return to the last of its leftovers
+ * gone.  A leftover still running 5 s after its command returned stops the settling for the
+ * rest of the benchmark (reported on stderr and as "settled": false).  -S turns the settling off.
+ * Work the kernel defers to its own threads (a network namespace's cleanup_net) still lands in
+ * whatever runs next, for every sandbox alike.
+ *
  * Output: one JSON object on stdout:
- *   {"runs": N, "warmup": W, "commands": [{"name", "argv", "ok", "failed", "median_ms",
- *    "p90_ms", "mean_ms", "min_ms", "max_ms", "maxrss_kib"}]}
+ *   {"runs": N, "warmup": W, "settled": true, "commands": [{"name", "argv", "ok", "failed",
+ *    "median_ms", "p90_ms", "mean_ms", "min_ms", "max_ms", "maxrss_kib", "settle_ms"}]}
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -36,6 +49,8 @@ struct cmd {
 	const char *name;
 	char *argv[MAX_ARGS + 1];
 	double *ms;
+	double *settle_ms;
+	int nsettle;
 	int ok;
 	int failed;
 	int last_status;
@@ -87,6 +102,35 @@ run_once(struct cmd *c, int devnull)
 	return t;
 }
 
+static volatile sig_atomic_t alarmed;
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	alarmed = 1;
+}
+
+/* Reaps every leftover of the last run (see the top).  Returns the ms that took, or -1 when one
+ * still ran after 5 s. */
+static double
+settle(void)
+{
+	double t0 = now_ms();
+	alarmed = 0;
+	alarm(5);
+	for (;;) {
+		if (waitpid(-1, NULL, 0) > 0)
+			continue;
+		if (errno == ECHILD)
+			break;
+		if (errno == EINTR && alarmed)
+			return -1;
+	}
+	alarm(0);
+	return now_ms() - t0;
+}
+
 static void
 json_string(const char *s)
 {
@@ -116,7 +160,7 @@ percentile(const double *v, int n, double p)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: sandproof-bench [-n RUNS] [-w WARMUP] [-r REF] [-f FLOOR] "
+	fprintf(stderr, "usage: sandproof-bench [-S] [-n RUNS] [-w WARMUP] [-r REF] [-f FLOOR] "
 			"NAME=COMMAND...\n");
 	exit(2);
 }
@@ -127,9 +171,13 @@ main(int argc, char **argv)
 	static struct cmd cmds[MAX_CMDS];
 	int ncmds = 0, runs = 200, warmup = 10, opt;
 	const char *ref = NULL, *floor_name = NULL;
+	bool settling = true;
 
-	while ((opt = getopt(argc, argv, "n:w:r:f:h")) != -1) {
+	while ((opt = getopt(argc, argv, "Sn:w:r:f:h")) != -1) {
 		switch (opt) {
+		case 'S':
+			settling = false;
+			break;
 		case 'r':
 			ref = optarg;
 			break;
@@ -172,7 +220,8 @@ main(int argc, char **argv)
 			c->argv[n++] = tok;
 		}
 		c->ms = calloc((size_t)runs, sizeof(double));
-		if (c->ms == NULL)
+		c->settle_ms = calloc((size_t)runs, sizeof(double));
+		if (c->ms == NULL || c->settle_ms == NULL)
 			return 1;
 	}
 
@@ -181,9 +230,21 @@ main(int argc, char **argv)
 		perror("sandproof-bench: /dev/null");
 		return 1;
 	}
+	if (settling) {
+		struct sigaction sa = {.sa_handler = on_alarm}; /* no SA_RESTART: wakes waitpid */
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 ||
+		    sigaction(SIGALRM, &sa, NULL) < 0) {
+			perror("sandproof-bench: PR_SET_CHILD_SUBREAPER");
+			return 1;
+		}
+	}
+	bool settled = settling;
 	for (int w = 0; w < warmup; w++)
-		for (int i = 0; i < ncmds; i++)
+		for (int i = 0; i < ncmds; i++) {
 			(void)run_once(&cmds[i], devnull);
+			if (settled && settle() < 0)
+				settled = false;
+		}
 	for (int i = 0; i < ncmds; i++) {
 		cmds[i].failed = 0;
 		cmds[i].maxrss_kib = 0;
@@ -194,6 +255,18 @@ main(int argc, char **argv)
 			double t = run_once(c, devnull);
 			if (t >= 0)
 				c->ms[c->ok++] = t;
+			if (settled) {
+				double st = settle();
+				if (st < 0) {
+					fprintf(stderr,
+						"sandproof-bench: %s left a process running 5 s "
+						"after it returned; no more settling\n",
+						c->name);
+					settled = false;
+				} else {
+					c->settle_ms[c->nsettle++] = st;
+				}
+			}
 		}
 		if (isatty(STDERR_FILENO) && (r % 10 == 9 || r == runs - 1))
 			fprintf(stderr, "\rsandproof-bench: %d/%d rounds", r + 1, runs);
@@ -201,7 +274,7 @@ main(int argc, char **argv)
 	if (isatty(STDERR_FILENO))
 		fputc('\n', stderr);
 
-	double median[MAX_CMDS], p90[MAX_CMDS], mean[MAX_CMDS];
+	double median[MAX_CMDS], p90[MAX_CMDS], mean[MAX_CMDS], settle_med[MAX_CMDS];
 	double ref_ms = 0, floor_ms = 0;
 	for (int i = 0; i < ncmds; i++) {
 		struct cmd *c = &cmds[i];
@@ -210,6 +283,8 @@ main(int argc, char **argv)
 		for (int k = 0; k < c->ok; k++)
 			sum += c->ms[k];
 		median[i] = percentile(c->ms, c->ok, 0.5);
+		qsort(c->settle_ms, (size_t)c->nsettle, sizeof(double), cmp_double);
+		settle_med[i] = percentile(c->settle_ms, c->nsettle, 0.5);
 		p90[i] = percentile(c->ms, c->ok, 0.9);
 		mean[i] = c->ok ? sum / c->ok : 0;
 		if (ref != NULL && strcmp(c->name, ref) == 0)
@@ -219,9 +294,9 @@ main(int argc, char **argv)
 	}
 
 	/* min: the run least disturbed by other load on the machine, a check on the median. */
-	fprintf(stderr, "%-16s %9s %10s %10s %12s %10s %10s %6s\n", "command", "min ms",
+	fprintf(stderr, "%-16s %9s %10s %10s %12s %10s %10s %6s %10s\n", "command", "min ms",
 		"median ms", "p90 ms", "max RSS KiB", ref ? "x ref" : "",
-		floor_name ? "x floor" : "", "failed");
+		floor_name ? "x floor" : "", "failed", settled ? "settle ms" : "");
 	for (int i = 0; i < ncmds; i++) {
 		struct cmd *c = &cmds[i];
 		char r1[16] = "", r2[16] = "";
@@ -229,11 +304,16 @@ main(int argc, char **argv)
 			snprintf(r1, sizeof r1, "%.2f", median[i] / ref_ms);
 		if (floor_ms > 0 && c->ok)
 			snprintf(r2, sizeof r2, "%.2f", median[i] / floor_ms);
-		fprintf(stderr, "%-16s %9.3f %10.3f %10.3f %12ld %10s %10s %6d\n", c->name,
-			c->ok ? c->ms[0] : 0, median[i], p90[i], c->maxrss_kib, r1, r2, c->failed);
+		char st[16] = "";
+		if (settled)
+			snprintf(st, sizeof st, "%.3f", settle_med[i]);
+		fprintf(stderr, "%-16s %9.3f %10.3f %10.3f %12ld %10s %10s %6d %10s\n", c->name,
+			c->ok ? c->ms[0] : 0, median[i], p90[i], c->maxrss_kib, r1, r2, c->failed,
+			st);
 	}
 
-	printf("{\"runs\": %d, \"warmup\": %d, \"reference\": ", runs, warmup);
+	printf("{\"runs\": %d, \"warmup\": %d, \"settled\": %s, \"reference\": ", runs, warmup,
+	       settled ? "true" : "false");
 	json_string(ref ? ref : "");
 	printf(", \"floor\": ");
 	json_string(floor_name ? floor_name : "");
@@ -251,15 +331,17 @@ main(int argc, char **argv)
 		printf(
 		    "], \"ok\": %d, \"failed\": %d, \"median_ms\": %.4f, \"p90_ms\": %.4f, "
 		    "\"mean_ms\": %.4f, \"min_ms\": %.4f, \"max_ms\": %.4f, \"maxrss_kib\": %ld, "
-		    "\"ratio_to_reference\": %.4f, \"ratio_to_floor\": %.4f}",
+		    "\"ratio_to_reference\": %.4f, \"ratio_to_floor\": %.4f, \"settle_ms\": %.4f}",
 		    c->ok, c->failed, median[i], p90[i], mean[i], c->ok ? c->ms[0] : 0,
 		    c->ok ? c->ms[c->ok - 1] : 0, c->maxrss_kib,
-		    ref_ms > 0 ? median[i] / ref_ms : 0, floor_ms > 0 ? median[i] / floor_ms : 0);
+		    ref_ms > 0 ? median[i] / ref_ms : 0, floor_ms > 0 ? median[i] / floor_ms : 0,
+		    settle_med[i]);
 		if (c->failed)
 			fprintf(stderr,
 				"sandproof-bench: %s: %d of %d runs failed (last status %#x)\n",
 				c->name, c->failed, runs, (unsigned)c->last_status);
 		free(c->ms);
+		free(c->settle_ms);
 	}
 	printf("\n]}\n");
 	return 0;
