@@ -10,9 +10,14 @@
  * Runs are interleaved round-robin (A B C A B C ...) after a warm-up round, so machine noise
  * (frequency scaling, a neighbour's load) spreads over every command alike instead of landing on
  * whichever ran during it.  Each run is fork + execve + wait4: wall time from just before fork
- * to wait4's return (CLOCK_MONOTONIC), and the maximum resident set of the process itself
- * (ru_maxrss of that child, not of its descendants).  A run whose exit status is not 0 is
- * counted as a failure and reported; the statistics only use successful runs.
+ * to wait4's return (CLOCK_MONOTONIC).  A run whose exit status is not 0 is counted as a failure
+ * and reported; the statistics only use successful runs.
+ *
+ * Memory: with -m RSS_HELPER (sandproof-rss), after the timed rounds every command runs five
+ * more times, untimed, through the helper, which reports ru_maxrss of the process and of the
+ * children it reaped (the sandbox's launcher; not a payload its init reaps).  Without -m, the
+ * timed runs' own ru_maxrss is used, and that is at least sandproof-bench's own resident set
+ * (see sandproof-rss), reported as "maxrss_source": "fork".
  *
  * What a run leaves behind is waited for before the next run starts: sandproof-bench is a child
  * subreaper (PR_SET_CHILD_SUBREAPER), so a sandbox's init that is still exiting when its launcher
@@ -25,8 +30,9 @@
  * whatever runs next, for every sandbox alike.
  *
  * Output: one JSON object on stdout:
- *   {"runs": N, "warmup": W, "settled": true, "commands": [{"name", "argv", "ok", "failed",
- *    "median_ms", "p90_ms", "mean_ms", "min_ms", "max_ms", "maxrss_kib", "settle_ms"}]}
+ *   {"runs": N, "warmup": W, "settled": true, "maxrss_source": "sandproof-rss", "commands":
+ * [{"name", "argv", "ok", "failed", "median_ms", "p90_ms", "mean_ms", "min_ms", "max_ms",
+ * "maxrss_kib", "settle_ms"}]}
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -102,6 +108,44 @@ run_once(struct cmd *c, int devnull)
 	return t;
 }
 
+/* Max RSS of cmd run through helper (sandproof-rss), in KiB, or -1. */
+static long
+rss_once(const struct cmd *c, char *helper, int devnull)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		char *argv[MAX_ARGS + 2];
+		argv[0] = helper;
+		for (int k = 0; k <= MAX_ARGS; k++)
+			argv[k + 1] = c->argv[k];
+		dup2(devnull, STDIN_FILENO);
+		dup2(devnull, STDOUT_FILENO);
+		dup2(p[1], 3); /* dup2 clears close-on-exec on 3 */
+		execv(helper, argv);
+		_exit(127);
+	}
+	close(p[1]);
+	char buf[32] = "";
+	ssize_t n, len = 0;
+	while ((n = read(p[0], buf + len, sizeof(buf) - 1 - (size_t)len)) > 0)
+		len += n;
+	close(p[0]);
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (len <= 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return -1;
+	return atol(buf);
+}
+
 static volatile sig_atomic_t alarmed;
 
 static void
@@ -160,8 +204,9 @@ percentile(const double *v, int n, double p)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: sandproof-bench [-S] [-n RUNS] [-w WARMUP] [-r REF] [-f FLOOR] "
-			"NAME=COMMAND...\n");
+	fprintf(stderr,
+		"usage: sandproof-bench [-S] [-m RSS_HELPER] [-n RUNS] [-w WARMUP] [-r REF] "
+		"[-f FLOOR] NAME=COMMAND...\n");
 	exit(2);
 }
 
@@ -171,10 +216,14 @@ main(int argc, char **argv)
 	static struct cmd cmds[MAX_CMDS];
 	int ncmds = 0, runs = 200, warmup = 10, opt;
 	const char *ref = NULL, *floor_name = NULL;
+	char *rss_helper = NULL;
 	bool settling = true;
 
-	while ((opt = getopt(argc, argv, "Sn:w:r:f:h")) != -1) {
+	while ((opt = getopt(argc, argv, "Sm:n:w:r:f:h")) != -1) {
 		switch (opt) {
+		case 'm':
+			rss_helper = optarg;
+			break;
 		case 'S':
 			settling = false;
 			break;
@@ -225,6 +274,10 @@ main(int argc, char **argv)
 			return 1;
 	}
 
+	if (rss_helper && access(rss_helper, X_OK) != 0) {
+		fprintf(stderr, "sandproof-bench: -m %s: %s\n", rss_helper, strerror(errno));
+		return 2;
+	}
 	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0) {
 		perror("sandproof-bench: /dev/null");
@@ -273,6 +326,18 @@ main(int argc, char **argv)
 	}
 	if (isatty(STDERR_FILENO))
 		fputc('\n', stderr);
+	/* Memory, untimed, through the helper (see the top). */
+	for (int i = 0; rss_helper && i < ncmds; i++) {
+		struct cmd *c = &cmds[i];
+		c->maxrss_kib = 0;
+		for (int k = 0; k < 5; k++) {
+			long kib = rss_once(c, rss_helper, devnull);
+			if (settled && settle() < 0)
+				settled = false;
+			if (kib > c->maxrss_kib)
+				c->maxrss_kib = kib;
+		}
+	}
 
 	double median[MAX_CMDS], p90[MAX_CMDS], mean[MAX_CMDS], settle_med[MAX_CMDS];
 	double ref_ms = 0, floor_ms = 0;
@@ -312,8 +377,9 @@ main(int argc, char **argv)
 			st);
 	}
 
-	printf("{\"runs\": %d, \"warmup\": %d, \"settled\": %s, \"reference\": ", runs, warmup,
-	       settled ? "true" : "false");
+	printf("{\"runs\": %d, \"warmup\": %d, \"settled\": %s, \"maxrss_source\": \"%s\", "
+	       "\"reference\": ",
+	       runs, warmup, settled ? "true" : "false", rss_helper ? "sandproof-rss" : "fork");
 	json_string(ref ? ref : "");
 	printf(", \"floor\": ");
 	json_string(floor_name ? floor_name : "");
