@@ -5,6 +5,7 @@
  * (changed? connected to? signalled?) and removed, whatever happened.
  */
 #include "exec.h"
+#include "features.h"
 #include "view.h"
 
 #include <errno.h>
@@ -227,12 +228,18 @@ sp_canaries_plant(struct sp_run *r, unsigned kinds)
 	}
 	if (kinds & SP_CANARY_LOCKED) {
 		/* PROBEDIR/locked: visible wherever the probe is, owned by host root (the harness's
-		 * uid, so only a harness run as root can plant it), readable by no one else. */
+		 * uid, so only a harness run as root of the initial user namespace can plant it;
+		 * root of another one, as under `make restricted`, would plant a file of the uid it
+		 * maps to), readable by no one else. */
 		snprintf(c->locked, sizeof c->locked, "%s/locked", r->probedir);
-		if (geteuid() != 0) {
+		struct sp_feature_status root;
+		sp_feature_check(SP_FEAT_ROOT, &root);
+		if (!root.available) {
 			errno = EPERM;
-			failed(r, SP_CANARY_LOCKED, "canary-unavailable",
-			       "a file of host root needs a harness run as root");
+			char why[320];
+			snprintf(why, sizeof why,
+				 "a file of host root needs a harness run as root: %s", root.why);
+			failed(r, SP_CANARY_LOCKED, "canary-unavailable", why);
 		} else {
 			plant_file(r, SP_CANARY_LOCKED, c->locked, c->locked_id,
 				   sizeof c->locked_id, c->locked_before);
