@@ -7,6 +7,7 @@
  * namespace happens in a forked child that reports through a pipe and never calls ATF.
  */
 #include "features.h"
+#include "sp.h"
 
 #include <atf-c.h>
 #include <errno.h>
@@ -26,32 +27,12 @@
 /* ---- helpers (parent side: may use ATF) -------------------------------------------------------
  */
 
-/* An environment skip: a failure instead when test_suites.sandproof.must_work is true. */
-static void
-skip_env(const atf_tc_t *tc, const struct sp_feature_status *st)
-{
-	if (atf_tc_get_config_var_as_bool_wd(tc, "must_work", false))
-		atf_tc_fail("must_work: %s: %s", st->code, st->why);
-	atf_tc_skip("%s: %s", st->code, st->why);
-}
-
 static void
 require_nested_userns(const atf_tc_t *tc)
 {
 	struct sp_feature_status st;
 	if (sp_nested_userns_refused(&st))
-		skip_env(tc, &st);
-}
-
-static void
-require_feature(const atf_tc_t *tc, enum sp_feature f)
-{
-	struct sp_feature_status st;
-
-	ATF_REQUIRE_MSG(sp_feature_check(f, &st) == 0, "probing %s: %s", sp_feature_name(f),
-			st.why);
-	if (!st.available)
-		skip_env(tc, &st);
+		sp_skip_environment(tc, st.code, "%s", st.why);
 }
 
 /* The whole report in one format, NUL-terminated (heap). */
@@ -228,7 +209,7 @@ check_limit_zero(const atf_tc_t *tc, size_t i)
 	char want[64];
 	struct limited_result res;
 
-	require_feature(tc, SP_FEAT_USERNS);
+	sp_require_feature(tc, SP_FEAT_USERNS);
 	res = probe_with_limit(ns_table[i].type, ns_table[i].feat, false, false);
 	snprintf(want, sizeof(want), "user.max_%s_namespaces=0", ns_table[i].type);
 	ATF_REQUIRE_EQ(res.rc, 0);
@@ -341,7 +322,7 @@ ATF_TC_BODY(mntns_refusal_blames_userns_without_caps, tc)
 {
 	struct limited_result res;
 
-	require_feature(tc, SP_FEAT_USERNS);
+	sp_require_feature(tc, SP_FEAT_USERNS);
 	require_nested_userns(tc);
 	res = probe_with_limit("user", SP_FEAT_MNTNS, true, false);
 	ATF_REQUIRE_EQ(res.rc, 0);
@@ -364,7 +345,7 @@ ATF_TC_BODY(forbids_sandbox_names_the_limit, tc)
 {
 	struct limited_result res;
 
-	require_feature(tc, SP_FEAT_USERNS);
+	sp_require_feature(tc, SP_FEAT_USERNS);
 	require_nested_userns(tc);
 	res = probe_with_limit("mnt", SP_FEAT_MNTNS, false, true);
 	ATF_CHECK(res.forbids);
@@ -592,8 +573,8 @@ ATF_TC_BODY(chrooted_userns_refusal_is_named, tc)
 {
 	struct limited_result res;
 
-	require_feature(tc, SP_FEAT_USERNS);
-	require_feature(tc, SP_FEAT_MNTNS);
+	sp_require_feature(tc, SP_FEAT_USERNS);
+	sp_require_feature(tc, SP_FEAT_MNTNS);
 	res = probe_in_chroot();
 	ATF_REQUIRE_EQ(res.rc, 0);
 	ATF_CHECK(!res.st.available);
