@@ -226,8 +226,10 @@ $(BUILD)/tools/sandproof-kernel: $(BUILD)/tools/sandproof-kernel.o $(LIBSP_A)
 $(BUILD)/tools/sandproof-surface: $(BUILD)/tools/sandproof-surface.o $(LIBSP_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBSP_A)
 
-# Static helper programs of the tools (the benchmark's exit-at-once program).
-$(TOOLS_STATIC): $(BUILD)/tools/%: $(BUILD)/tools/%.static.o
+# Static helper programs of the tools (the benchmark's exit-at-once program, glibc like most
+# payloads; its memory helper, with musl when sbx-run is, see "sbx-run's libc").
+RSS_HELPER_MUSL := $(if $(filter musl,$(SBX_RUN_USES)),$(BUILD)/tools/sandproof-rss)
+$(filter-out $(RSS_HELPER_MUSL),$(TOOLS_STATIC)): $(BUILD)/tools/%: $(BUILD)/tools/%.static.o
 	$(CC) -static $(LDFLAGS) -o $@ $^
 
 $(BUILD)/tools/%.static.o: tools/%.static.c
@@ -299,6 +301,13 @@ $(MUSL)/tools/sbx-run.o: tools/sbx-run.c Makefile | $(MUSL_INC)/.stamp
 $(BUILD)/tools/sbx-run: $(MUSL)/tools/sbx-run.o $(LIBSBX_MUSL_A) $(LIBCAP_MUSL_A)
 	@mkdir -p $(@D)
 	$(MUSL_CC) -static $(LDFLAGS) -o $@ $^
+
+# The benchmark's memory helper: every row of the memory column includes the pages it has
+# written before it forks the command (tools/sandproof-rss.static.c), 136 KiB after glibc's
+# static start-up, a few with musl's.
+$(BUILD)/tools/sandproof-rss: tools/sandproof-rss.static.c | $(MUSL_INC)/.stamp
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(MUSL_CFLAGS) -static $(LDFLAGS) -o $@ $<
 else
 SBX_RUN_NOTE = sbx-run: linked with glibc, not musl: $(SBX_RUN_WHY)
 $(BUILD)/tools/sbx-run: $(BUILD)/tools/sbx-run.o $(LIBSBX_A)
