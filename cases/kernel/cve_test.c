@@ -113,20 +113,11 @@ value(const char *report, const char *key, char *buf, size_t size)
 	return "(absent)";
 }
 
-ATF_TC(userns_extents_keep_host_root_files_closed);
-ATF_TC_HEAD(userns_extents_keep_host_root_files_closed, tc)
-{
-	atf_tc_set_md_var(
-	    tc, "descr",
-	    "CVE-2018-18955 (kernels 4.15 to 4.19.1): inside a user namespace of 1000 ids, a "
-	    "nested one with a six-extent id map opens a 0600 file of host root neither for "
-	    "reading nor for writing, while the same steps open a 0600 file of the outer "
-	    "namespace's root (the control showing the steps work)");
-	atf_tc_set_md_var(tc, "X-property", "kernel.userns-extents");
-	atf_tc_set_md_var(tc, "X-cve", "CVE-2018-18955");
-	atf_tc_set_md_var(tc, "timeout", "60");
-}
-ATF_TC_BODY(userns_extents_keep_host_root_files_closed, tc)
+SP_CASE(userns_extents_keep_host_root_files_closed, "kernel.userns-extents", "CVE-2018-18955",
+	"CVE-2018-18955 (kernels 4.15 to 4.19.1): inside a user namespace of 1000 ids, a "
+	"nested one with a six-extent id map opens a 0600 file of host root neither for "
+	"reading nor for writing, while the same steps open a 0600 file of the outer "
+	"namespace's root (the control showing the steps work)")
 {
 	struct sp_feature_status st;
 	ATF_REQUIRE(sp_feature_check(SP_FEAT_ROOT, &st) == 0);
@@ -181,19 +172,10 @@ ATF_TC_BODY(userns_extents_keep_host_root_files_closed, tc)
  * cache of the file, whatever the descriptor's mode.  Tried on a file of the test's own (the
  * working directory kyua gave it), opened read-only; a changed file is the proof.
  */
-ATF_TC(dirty_pipe_cannot_write_read_only_file);
-ATF_TC_HEAD(dirty_pipe_cannot_write_read_only_file, tc)
-{
-	atf_tc_set_md_var(
-	    tc, "descr",
-	    "CVE-2022-0847 (Dirty Pipe, kernels 5.8 to 5.16.10): a write into a pipe holding a "
-	    "page spliced from a read-only descriptor does not change the file, after every "
-	    "buffer of the pipe has been used once (the flag the bug leaves set)");
-	atf_tc_set_md_var(tc, "X-property", "kernel.dirty-pipe");
-	atf_tc_set_md_var(tc, "X-cve", "CVE-2022-0847");
-	atf_tc_set_md_var(tc, "timeout", "60");
-}
-ATF_TC_BODY(dirty_pipe_cannot_write_read_only_file, tc)
+SP_CASE(dirty_pipe_cannot_write_read_only_file, "kernel.dirty-pipe", "CVE-2022-0847",
+	"CVE-2022-0847 (Dirty Pipe, kernels 5.8 to 5.16.10): a write into a pipe holding a "
+	"page spliced from a read-only descriptor does not change the file, after every "
+	"buffer of the pipe has been used once (the flag the bug leaves set)")
 {
 	(void)tc;
 	static const char text[] = "sandproof dirty pipe canary: this line must not change\n";

@@ -512,11 +512,22 @@ CASE(spawn_reports_the_failing_step_and_path, "sbx_spawn: the child's error reco
 	ATF_CHECK_STREQ(LT_KV(O.out, "pid"), "-1");
 }
 
+/* A sandbox that runs /bin/sh: the host's system directories read-only, and a /dev (sh redirects
+ * a background job's stdin to /dev/null). */
+static struct sbx_config *
+shell_config(void)
+{
+	struct sbx_config *cfg = sbx_config_new();
+	sbx_config_add_host_system(cfg);
+	sbx_config_dev(cfg, "/dev");
+	return cfg;
+}
+
 static int
 signal_child(void *arg)
 {
 	(void)arg;
-	struct sbx_config *cfg = sbx_config_new();
+	struct sbx_config *cfg = shell_config();
 	struct sbx_error e;
 	struct sbx_proc p;
 	char dir[PATH_MAX], ready[PATH_MAX + 16];
@@ -526,11 +537,6 @@ signal_child(void *arg)
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
 		return 1;
 	snprintf(ready, sizeof(ready), "%s/ready", dir);
-	sbx_config_bind(cfg, "/usr", "/usr", SBX_BIND_RO);
-	sbx_config_symlink(cfg, "usr/bin", "/bin");
-	sbx_config_symlink(cfg, "usr/lib", "/lib");
-	sbx_config_symlink(cfg, "usr/lib64", "/lib64");
-	sbx_config_dev(cfg, "/dev"); /* sh redirects a background job's stdin to /dev/null */
 	sbx_config_bind(cfg, dir, "/r", 0);
 	char *argv[] = {LT_UNCONST("/bin/sh"), LT_UNCONST("-c"),
 			LT_UNCONST("trap 'exit 42' TERM; : > /r/ready; /bin/sleep 30 & wait"),
@@ -555,40 +561,14 @@ CASE(wait_forwards_sigterm, "sbx_wait forwards SIGTERM; the init exits with the 
 	ATF_CHECK_STREQ_MSG(LT_KV(O.out, "status"), "42", "%s", lt_oneline(O.err));
 }
 
-/* From the host: the state letter of pid's /proc/PID/stat ('?' when gone) and its parent. */
-static char
-proc_state(pid_t pid, pid_t *ppid)
-{
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (lt_read_file(path, buf, sizeof(buf)) <= 0)
-		return '?';
-	const char *p = strrchr(buf, ')');
-	int pp = 0;
-	char st = '?';
-	if (!p || sscanf(p + 1, " %c %d", &st, &pp) != 2)
-		return '?';
-	*ppid = pp;
-	return st;
-}
-
 /* The live (not zombie) children of the init, seen from the host. */
 static int
 live_children(pid_t init)
 {
-	int n = 0;
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	while (d && (de = readdir(d))) {
-		pid_t pid = (pid_t)atoi(de->d_name), ppid = 0;
-		if (pid <= 0)
-			continue;
-		char st = proc_state(pid, &ppid);
-		if (ppid == init && st != 'Z' && st != 'X' && st != '?')
-			n++;
-	}
-	if (d)
-		closedir(d);
+	pid_t kids[64];
+	int n = 0, k = lt_children_of(init, kids, 64);
+	for (int i = 0; i < k; i++)
+		n += lt_alive(kids[i]);
 	return n;
 }
 
@@ -596,14 +576,9 @@ static int
 linger_child(void *arg)
 {
 	(void)arg;
-	struct sbx_config *cfg = sbx_config_new();
+	struct sbx_config *cfg = shell_config();
 	struct sbx_error e;
 	struct sbx_proc p;
-	sbx_config_bind(cfg, "/usr", "/usr", SBX_BIND_RO);
-	sbx_config_symlink(cfg, "usr/bin", "/bin");
-	sbx_config_symlink(cfg, "usr/lib", "/lib");
-	sbx_config_symlink(cfg, "usr/lib64", "/lib64");
-	sbx_config_dev(cfg, "/dev");
 	/* The background sleep outlives its shell, so it is the init's child when the status is
 	 * written. */
 	char *argv[] = {LT_UNCONST("/bin/sh"), LT_UNCONST("-c"),

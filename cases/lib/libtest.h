@@ -257,6 +257,43 @@ lt_read_file(const char *path, char *buf, size_t size)
 	return len;
 }
 
+/* The pids (host view) of the processes whose parent is ppid; at most max. */
+static inline int
+lt_children_of(pid_t ppid, pid_t *out, int max)
+{
+	DIR *d = opendir("/proc");
+	int n = 0;
+	struct dirent *de;
+	while (d && (de = readdir(d)) && n < max) {
+		int pid = atoi(de->d_name);
+		char path[64], stat[512];
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		if (!lt_read_file(path, stat, sizeof(stat)))
+			continue;
+		char *rp = strrchr(stat, ')');
+		int pp = 0;
+		if (rp && sscanf(rp + 2, "%*c %d", &pp) == 1 && pp == ppid)
+			out[n++] = pid;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* Whether pid is alive: neither gone nor a zombie. */
+static inline bool
+lt_alive(pid_t pid)
+{
+	char path[64], stat[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (!lt_read_file(path, stat, sizeof(stat)))
+		return false;
+	char *rp = strrchr(stat, ')');
+	return rp && rp[2] != 'Z' && rp[2] != 'X';
+}
+
 /* Processes other than this one that are our children or in our process group. */
 static inline int
 lt_leftover_processes(char *names, size_t size)

@@ -433,42 +433,6 @@ CASE(sigterm_is_forwarded, "SIGTERM to sbx-run reaches the command through the i
 	ATF_CHECK_EQ(lt_status_code(st), 42);
 }
 
-/* The outer pids of the processes whose parent is ppid. */
-static int
-children_of(pid_t ppid, pid_t *out, int max)
-{
-	DIR *d = opendir("/proc");
-	int n = 0;
-	struct dirent *de;
-	while (d && (de = readdir(d)) && n < max) {
-		int pid = atoi(de->d_name);
-		char path[64], stat[512];
-		if (pid <= 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-		if (!lt_read_file(path, stat, sizeof(stat)))
-			continue;
-		char *rp = strrchr(stat, ')');
-		int pp = 0;
-		if (rp && sscanf(rp + 2, "%*c %d", &pp) == 1 && pp == ppid)
-			out[n++] = pid;
-	}
-	if (d)
-		closedir(d);
-	return n;
-}
-
-static bool
-alive(pid_t pid)
-{
-	char path[64], stat[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (!lt_read_file(path, stat, sizeof(stat)))
-		return false;
-	char *rp = strrchr(stat, ')');
-	return rp && rp[2] != 'Z' && rp[2] != 'X';
-}
-
 /* Starts `sbx-run OPTS -- sleep 60`, kills sbx-run with SIGKILL, and reports whether the
  * sandbox's processes are still alive 3 s later (they are killed in the negative control). */
 static bool
@@ -483,16 +447,16 @@ sandbox_survives_launcher(const atf_tc_t *tc, const char *opt)
 	pid_t pid = start_bg(tc, args, &fd);
 	read_line(fd, line, sizeof(line));
 	ATF_REQUIRE_STREQ(line, "ready");
-	int ni = children_of(pid, init, 4);
+	int ni = lt_children_of(pid, init, 4);
 	ATF_REQUIRE_EQ(ni, 1);
-	int nc = children_of(init[0], cmd, 4);
+	int nc = lt_children_of(init[0], cmd, 4);
 	ATF_REQUIRE_EQ(nc, 1);
 	kill(pid, SIGKILL);
 	ATF_REQUIRE(waitpid(pid, NULL, 0) == pid);
 	close(fd);
-	for (int i = 0; i < 300 && (alive(init[0]) || alive(cmd[0])); i++)
+	for (int i = 0; i < 300 && (lt_alive(init[0]) || lt_alive(cmd[0])); i++)
 		usleep(10000);
-	bool survived = alive(cmd[0]);
+	bool survived = lt_alive(cmd[0]);
 	if (survived) {
 		kill(cmd[0], SIGKILL);
 		kill(init[0], SIGKILL);
